@@ -1,0 +1,151 @@
+// init, migrate, check-config, version: the commands that set up and check an installation.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+#include "app/commands.h"
+#include "app/exit_codes.h"
+#include "app/logging.h"
+#include "app/version.h"
+#include "engine/store/migrator.h"
+
+namespace syncline::app {
+
+namespace fs = std::filesystem;
+
+config::Config loadConfig(const GlobalOptions& options) {
+    auto config = config::load(options.config_path);
+    setupLogging(options.log_format.empty() ? config.log.format : options.log_format,
+                 options.log_level.empty() ? config.log.level : options.log_level);
+    return config;
+}
+
+std::unique_ptr<store::Webstore> openWebstore(const config::Config& config) {
+    auto webstore = store::Webstore::open(config.webstore);
+    store::Migrator migrator(*webstore);
+    for (const auto& m : migrator.migrate()) {
+        spdlog::info("webstore {}: applied migration {} ({})", webstore->description(), m.version, m.name);
+    }
+    return webstore;
+}
+
+int commandInit(const GlobalOptions& options, const InitOptions& init) {
+    const fs::path config_path = fs::absolute(options.config_path);
+    if (fs::exists(config_path) && !init.force) {
+        std::cerr << "syncline init: " << config_path.string()
+                  << " already exists; use --force to overwrite it, or check it with 'syncline check-config'\n";
+        return kExitUsage;
+    }
+    fs::create_directories(config_path.parent_path());
+    {
+        std::ofstream out(config_path);
+        out << config::starterConfig(init.webstore_path);
+        if (!out) {
+            std::cerr << "syncline init: cannot write " << config_path.string() << "\n";
+            return kExitUnavailable;
+        }
+    }
+    const auto config = loadConfig(options);
+    fs::create_directories(fs::path(config.webstore.sqlite_path).parent_path());
+    auto webstore = openWebstore(config);
+    const int version = store::Migrator(*webstore).currentVersion();
+    if (options.json) {
+        std::cout << nlohmann::json{{"config", config.path},
+                                    {"webstore", webstore->description()},
+                                    {"schema_version", version}}
+                         .dump(2)
+                  << "\n";
+    } else {
+        std::cout << "wrote " << config.path << "\ncreated webstore " << webstore->description() << " (schema version "
+                  << version << ")\nnext: add your ERP under [erp], then run 'syncline "
+                  << "check-config " << config.path << "'\n";
+    }
+    return kExitOk;
+}
+
+int commandMigrate(const GlobalOptions& options, bool dry_run) {
+    const auto config = loadConfig(options);
+    auto webstore = store::Webstore::open(config.webstore);
+    store::Migrator migrator(*webstore);
+    const int before = migrator.currentVersion();
+    const auto todo = dry_run ? migrator.pending() : migrator.migrate();
+    if (options.json) {
+        auto applied = nlohmann::json::array();
+        for (const auto& m : todo) {
+            applied.push_back({{"version", m.version}, {"name", m.name}});
+        }
+        std::cout << nlohmann::json{{"webstore", webstore->description()},
+                                    {"from_version", before},
+                                    {"to_version", dry_run ? before : migrator.currentVersion()},
+                                    {"latest_version", migrator.latestVersion()},
+                                    {dry_run ? "pending" : "applied", applied}}
+                         .dump(2)
+                  << "\n";
+        return kExitOk;
+    }
+    std::cout << "webstore " << webstore->description() << ": schema version " << before << "\n";
+    for (const auto& m : todo) {
+        std::cout << (dry_run ? "  pending " : "  applied ") << fmt::format("{:04d}_{}", m.version, m.name) << "\n";
+    }
+    if (todo.empty()) {
+        std::cout << "up to date (latest version " << migrator.latestVersion() << ")\n";
+    } else if (!dry_run) {
+        std::cout << "now at schema version " << migrator.currentVersion() << "\n";
+    }
+    return kExitOk;
+}
+
+int commandCheckConfig(const GlobalOptions& options, const std::string& file) {
+    GlobalOptions checked = options;
+    if (!file.empty()) {
+        checked.config_path = file;
+    }
+    try {
+        const auto config = config::load(checked.config_path);
+        if (options.json) {
+            std::cout << nlohmann::json{{"ok", true}, {"file", config.path}, {"issues", nlohmann::json::array()}}.dump(
+                             2)
+                      << "\n";
+        } else {
+            std::cout << config.path << ": OK (webstore " << config.webstore.describe() << ", ERP "
+                      << (config.erp.dsn.empty() && config.erp.connection_string.empty()
+                              ? std::string("not configured")
+                              : config.erp.connector +
+                                    (config.erp.dsn.empty() ? " connection string" : " DSN " + config.erp.dsn))
+                      << ")\n";
+        }
+        return kExitOk;
+    } catch (const config::ConfigError& e) {
+        if (options.json) {
+            auto issues = nlohmann::json::array();
+            for (const auto& i : e.issues()) {
+                issues.push_back(
+                    {{"file", i.file}, {"line", i.line}, {"column", i.column}, {"key", i.key}, {"message", i.message}});
+            }
+            std::cout << nlohmann::json{{"ok", false}, {"file", checked.config_path}, {"issues", issues}}.dump(2)
+                      << "\n";
+        }
+        for (const auto& i : e.issues()) {
+            std::cerr << i.format() << "\n";
+        }
+        std::cerr << e.issues().size() << (e.issues().size() == 1 ? " problem" : " problems") << " found\n";
+        return kExitConfig;
+    }
+}
+
+int commandVersion(const GlobalOptions& options) {
+    const int schema = store::embeddedLatestVersion();
+    if (options.json) {
+        std::cout << nlohmann::json{{"version", kVersion}, {"schema_version", schema}, {"build", kBuildType}}.dump(2)
+                  << "\n";
+    } else {
+        std::cout << "syncline " << kVersion << " (webstore schema " << schema << ", " << kBuildType << " build)\n";
+    }
+    return kExitOk;
+}
+
+}  // namespace syncline::app

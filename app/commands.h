@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "engine/config/config.h"
+#include "engine/store/webstore.h"
+
+namespace syncline::app {
+
+/// Options every command shares.
+struct GlobalOptions {
+    std::string config_path;  ///< --config, else $SYNCLINE_CONFIG, else ./syncline.toml
+    std::string log_format;   ///< --log-format; empty = from the config (default text)
+    std::string log_level;    ///< --log-level; empty = from the config (default info)
+    bool json = false;        ///< --json: machine-readable output on stdout
+};
+
+/// Loads the config and applies its log settings (command-line flags win). Throws ConfigError.
+config::Config loadConfig(const GlobalOptions& options);
+
+/// Opens the webstore and brings its schema up to date (the binary refuses a newer database).
+std::unique_ptr<store::Webstore> openWebstore(const config::Config& config);
+
+struct InitOptions {
+    std::string webstore_path = "webstore.db";
+    bool force = false;
+};
+
+int commandInit(const GlobalOptions& options, const InitOptions& init);
+int commandMigrate(const GlobalOptions& options, bool dry_run);
+int commandCheckConfig(const GlobalOptions& options, const std::string& file);
+int commandVersion(const GlobalOptions& options);
+
+struct RunsOptions {
+    std::string job;
+    int limit = 20;
+};
+int commandRuns(const GlobalOptions& options, const RunsOptions& runs);
+
+struct RejectsOptions {
+    std::optional<std::int64_t> run_id;
+    int limit = 50;
+};
+int commandRejects(const GlobalOptions& options, const RejectsOptions& rejects);
+
+}  // namespace syncline::app

@@ -1,0 +1,101 @@
+// runs, rejects: what the engine did, read from the webstore's own tables.
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Statement.h>
+
+#include <iostream>
+
+#include "app/commands.h"
+#include "app/exit_codes.h"
+#include "app/output.h"
+
+namespace syncline::app {
+
+namespace {
+
+using Poco::Data::Keywords::use;
+
+// A UTC timestamp column as ISO-8601 text on both backends.
+std::string isoTime(store::Backend backend, const std::string& column) {
+    if (backend == store::Backend::SQLite) {
+        return column;
+    }
+    return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
+}
+
+nlohmann::json toJson(const Poco::Dynamic::Var& value) {
+    if (value.isEmpty()) {
+        return nullptr;
+    }
+    if (value.isInteger()) {
+        return value.convert<Poco::Int64>();
+    }
+    return value.convert<std::string>();
+}
+
+Listing collect(Poco::Data::Statement& statement, std::vector<std::string> columns) {
+    statement.execute();
+    Poco::Data::RecordSet rows(statement);
+    Listing listing(std::move(columns));
+    for (bool more = rows.moveFirst(); more; more = rows.moveNext()) {
+        std::vector<nlohmann::json> values;
+        for (std::size_t c = 0; c < rows.columnCount(); ++c) {
+            values.push_back(toJson(rows.value(c)));
+        }
+        listing.add(std::move(values));
+    }
+    return listing;
+}
+
+}  // namespace
+
+int commandRuns(const GlobalOptions& options, const RunsOptions& runs) {
+    const auto config = loadConfig(options);
+    auto webstore = openWebstore(config);
+    const auto b = webstore->backend();
+    std::string sql = "SELECT run_id, job, mode, status, " + isoTime(b, "started_at") + ", " +
+                      isoTime(b, "finished_at") +
+                      ", rows_read, rows_applied, rows_unchanged, rows_rejected, error FROM job_runs";
+    std::string job = runs.job;
+    int limit = runs.limit;
+    Poco::Data::Statement statement(webstore->session());
+    statement << sql +
+                     (job.empty() ? " ORDER BY run_id DESC LIMIT $1" : " WHERE job = $1 ORDER BY run_id DESC LIMIT $2");
+    if (!job.empty()) {
+        statement, use(job);
+    }
+    statement, use(limit);
+    const auto listing = collect(statement, {"run_id", "job", "mode", "status", "started_at", "finished_at", "read",
+                                             "applied", "unchanged", "rejected", "error"});
+    if (listing.size() == 0 && !options.json) {
+        std::cout << "no job runs yet" << (job.empty() ? "" : " for job " + job) << "\n";
+        return kExitOk;
+    }
+    listing.print(options.json);
+    return kExitOk;
+}
+
+int commandRejects(const GlobalOptions& options, const RejectsOptions& rejects) {
+    const auto config = loadConfig(options);
+    auto webstore = openWebstore(config);
+    Poco::Int64 run_id = rejects.run_id.value_or(0);
+    int limit = rejects.limit;
+    Poco::Data::Statement statement(webstore->session());
+    statement << "SELECT reject_id, run_id, entity, entity_key, field, reason, raw, " +
+                     isoTime(webstore->backend(), "created_at") + " FROM rejects" +
+                     (rejects.run_id ? " WHERE run_id = $1 ORDER BY reject_id DESC LIMIT $2"
+                                     : " ORDER BY reject_id DESC LIMIT $1");
+    if (rejects.run_id) {
+        statement, use(run_id);
+    }
+    statement, use(limit);
+    const auto listing =
+        collect(statement, {"reject_id", "run_id", "entity", "key", "field", "reason", "raw", "created_at"});
+    if (listing.size() == 0 && !options.json) {
+        std::cout << "no rejected records\n";
+        return kExitOk;
+    }
+    listing.print(options.json);
+    return kExitOk;
+}
+
+}  // namespace syncline::app

@@ -1,0 +1,355 @@
+#include "engine/config/config.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "engine/config/schema.h"
+
+namespace syncline::config {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) {
+        out += (out.empty() ? "" : ", ") + item;
+    }
+    return out;
+}
+
+std::size_t editDistance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) {
+        row[j] = j;
+    }
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string_view kindName(ValueKind kind) {
+    switch (kind) {
+        case ValueKind::String:
+            return "a string";
+        case ValueKind::Integer:
+            return "an integer";
+        case ValueKind::Boolean:
+            return "true or false";
+        case ValueKind::Table:
+            return "a table";
+    }
+    return "a value";
+}
+
+bool isKind(const toml::node& node, ValueKind kind) {
+    switch (kind) {
+        case ValueKind::String:
+            return node.is_string();
+        case ValueKind::Integer:
+            return node.is_integer();
+        case ValueKind::Boolean:
+            return node.is_boolean();
+        case ValueKind::Table:
+            return node.is_table();
+    }
+    return false;
+}
+
+// Collects issues while reading one file.
+class Reader {
+  public:
+    Reader(std::string file, const toml::table& root) : file_(std::move(file)), root_(root) {}
+
+    std::vector<ConfigIssue> issues;
+
+    void issue(const toml::node* node, const std::string& key, std::string message) {
+        ConfigIssue out{file_, 0, 0, key, std::move(message)};
+        if (node != nullptr) {
+            out.line = static_cast<int>(node->source().begin.line);
+            out.column = static_cast<int>(node->source().begin.column);
+        }
+        issues.push_back(std::move(out));
+    }
+
+    void issueAt(const toml::source_region& where, const std::string& key, std::string message) {
+        issues.push_back(ConfigIssue{file_, static_cast<int>(where.begin.line), static_cast<int>(where.begin.column),
+                                     key, std::move(message)});
+    }
+
+    void checkTable(const toml::table& table, const std::string& prefix) {
+        for (const auto& [name, node] : table) {
+            const std::string key = prefix.empty() ? std::string(name.str()) : prefix + "." + std::string(name.str());
+            const KeySpec* spec = findKey(key);
+            if (spec == nullptr) {
+                unknownKey(name.source(), key, prefix, std::string(name.str()));
+            } else if (!isKind(node, spec->kind)) {
+                issue(&node, key, fmt::format("must be {}", kindName(spec->kind)));
+            } else if (spec->kind == ValueKind::Table) {
+                checkTable(*node.as_table(), key);
+            } else {
+                checkValue(node, *spec);
+            }
+        }
+    }
+
+    const toml::node* node(const std::string& key) const { return root_.at_path(key).node(); }
+
+    std::string string(const std::string& key, std::string fallback = "") const {
+        const auto* n = node(key);
+        return n != nullptr && n->is_string() ? n->as_string()->get() : fallback;
+    }
+
+    int integer(const std::string& key, int fallback) const {
+        const auto* n = node(key);
+        return n != nullptr && n->is_integer() ? static_cast<int>(n->as_integer()->get()) : fallback;
+    }
+
+    // A path relative to the config file's folder, made absolute.
+    std::string path(const std::string& key) const {
+        const std::string value = string(key);
+        if (value.empty()) {
+            return value;
+        }
+        const fs::path p(value);
+        return p.is_absolute() ? p.string() : (fs::path(file_).parent_path() / p).lexically_normal().string();
+    }
+
+    // Reads `<prefix>.password_env` or `<prefix>.password_file`.
+    Secret secret(const std::string& prefix) {
+        const std::string env_key = prefix + ".password_env";
+        const std::string file_key = prefix + ".password_file";
+        const std::string env_name = string(env_key);
+        const std::string file_name = path(file_key);
+        if (!env_name.empty() && !file_name.empty()) {
+            issue(node(file_key), file_key, fmt::format("set either {} or {}, not both", env_key, file_key));
+            return {};
+        }
+        if (!env_name.empty()) {
+            const char* value = std::getenv(env_name.c_str());
+            if (value == nullptr || *value == '\0') {
+                issue(node(env_key), env_key, fmt::format("environment variable {} is not set or empty", env_name));
+                return {};
+            }
+            return Secret(value, "environment variable " + env_name);
+        }
+        if (!file_name.empty()) {
+            std::ifstream in(file_name);
+            std::string line;
+            if (!in || !std::getline(in, line) || line.empty()) {
+                issue(node(file_key), file_key, fmt::format("cannot read a password from {}", file_name));
+                return {};
+            }
+            return Secret(line, "file " + file_name);
+        }
+        return {};
+    }
+
+  private:
+    void unknownKey(const toml::source_region& where, const std::string& key, const std::string& prefix,
+                    const std::string& name) {
+        if (name == "password" || name == "pwd" || name == "secret") {
+            issueAt(where, key,
+                    fmt::format("secrets are not accepted in the config file; set {0}.password_env (an environment "
+                                "variable's name) or {0}.password_file (a file's path) instead",
+                                prefix.empty() ? "<section>" : prefix));
+            return;
+        }
+        const auto allowed = keysUnder(prefix);
+        std::string message = "unknown key";
+        std::string best;
+        std::size_t best_distance = 3;
+        for (const auto& candidate : allowed) {
+            const auto d = editDistance(name, candidate);
+            if (d < best_distance) {
+                best_distance = d;
+                best = candidate;
+            }
+        }
+        if (!best.empty()) {
+            message += fmt::format(" (did you mean '{}'?)", best);
+        }
+        message += allowed.empty() ? "" : "; allowed here: " + join(allowed);
+        issueAt(where, key, message);
+    }
+
+    void checkValue(const toml::node& node, const KeySpec& spec) {
+        if (spec.kind == ValueKind::String) {
+            const std::string& value = node.as_string()->get();
+            if (!spec.allowed.empty() &&
+                std::find(spec.allowed.begin(), spec.allowed.end(), value) == spec.allowed.end()) {
+                issue(&node, spec.path, fmt::format("'{}' is not allowed; allowed: {}", value, join(spec.allowed)));
+            }
+        } else if (spec.kind == ValueKind::Integer) {
+            const auto value = node.as_integer()->get();
+            if ((spec.min && value < *spec.min) || (spec.max && value > *spec.max)) {
+                issue(&node, spec.path,
+                      fmt::format("{} is out of range; allowed: {} to {}", value, *spec.min, *spec.max));
+            }
+        }
+    }
+
+    std::string file_;
+    const toml::table& root_;
+};
+
+std::string hostName() {
+    char buf[256] = {};
+    if (gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') {
+        return "syncline";
+    }
+    return buf;
+}
+
+void readWebstore(Reader& r, Config& config) {
+    auto& ws = config.webstore;
+    ws.backend =
+        r.string("webstore.backend", "sqlite") == "postgresql" ? store::Backend::PostgreSQL : store::Backend::SQLite;
+    ws.connect_timeout_s = r.integer("webstore.connect_timeout_s", 10);
+    if (ws.backend == store::Backend::SQLite) {
+        ws.sqlite_path = r.path("webstore.path");
+        if (ws.sqlite_path.empty()) {
+            r.issue(r.node("webstore"), "webstore.path", "is required when webstore.backend is 'sqlite'");
+        }
+        return;
+    }
+    ws.host = r.string("webstore.host", "127.0.0.1");
+    ws.port = r.integer("webstore.port", 5432);
+    ws.database = r.string("webstore.database");
+    ws.user = r.string("webstore.user");
+    ws.sslmode = r.string("webstore.sslmode", "prefer");
+    for (const char* key : {"webstore.database", "webstore.user"}) {
+        if (r.string(key).empty()) {
+            r.issue(r.node("webstore"), key, "is required when webstore.backend is 'postgresql'");
+        }
+    }
+    for (const char* key : {"webstore.host", "webstore.database", "webstore.user"}) {
+        const std::string value = r.string(key);
+        if (std::any_of(value.begin(), value.end(), [](unsigned char c) { return std::isspace(c) || c == '\''; })) {
+            r.issue(r.node(key), key, "must not contain spaces or quotes");
+        }
+    }
+    config.webstore_password = r.secret("webstore");
+    ws.password = config.webstore_password.reveal();
+}
+
+void readErp(Reader& r, Config& config) {
+    if (r.node("erp") == nullptr) {
+        return;
+    }
+    auto& erp = config.erp;
+    erp.connector = r.string("erp.connector", "odbc");
+    erp.dsn = r.string("erp.dsn");
+    erp.connection_string = r.string("erp.connection_string");
+    erp.user = r.string("erp.user");
+    erp.odbc_ini_dir = r.path("erp.odbc_ini_dir");
+    erp.login_timeout_s = r.integer("erp.login_timeout_s", 10);
+    erp.query_timeout_s = r.integer("erp.query_timeout_s", 300);
+    if (erp.dsn.empty() == erp.connection_string.empty()) {
+        r.issue(r.node("erp"), "erp.dsn", "set exactly one of erp.dsn and erp.connection_string");
+    }
+    std::string lowered = erp.connection_string;
+    std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (lowered.find("pwd=") != std::string::npos || lowered.find("password=") != std::string::npos) {
+        r.issue(r.node("erp.connection_string"), "erp.connection_string",
+                "holds a password; remove it and set erp.password_env or erp.password_file");
+    }
+    erp.password = r.secret("erp");
+}
+
+}  // namespace
+
+std::string ConfigIssue::format() const {
+    std::string out = file;
+    if (line > 0) {
+        out += fmt::format(":{}:{}", line, column);
+    }
+    out += ": ";
+    if (!key.empty()) {
+        out += fmt::format("key '{}': ", key);
+    }
+    return out + message;
+}
+
+ConfigError::ConfigError(std::vector<ConfigIssue> issues)
+    : std::runtime_error(issues.empty() ? "invalid config" : issues.front().format()), issues_(std::move(issues)) {}
+
+Config load(const std::string& path) {
+    std::error_code ec;
+    const std::string absolute = fs::absolute(path, ec).lexically_normal().string();
+    std::ifstream in(absolute);
+    if (!in) {
+        throw ConfigError({ConfigIssue{path, 0, 0, "", "cannot read the config file (does it exist?)"}});
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    toml::table root;
+    try {
+        root = toml::parse(text.str(), absolute);
+    } catch (const toml::parse_error& e) {
+        throw ConfigError(
+            {ConfigIssue{absolute, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column),
+                         "", "TOML syntax: " + std::string(e.description())}});
+    }
+    Reader reader(absolute, root);
+    reader.checkTable(root, "");
+    if (root.get("webstore") == nullptr) {
+        reader.issue(nullptr, "webstore", "section [webstore] is required");
+    }
+    Config config;
+    config.path = absolute;
+    config.node_name = reader.string("engine.node_name", hostName());
+    config.log.level = reader.string("log.level", "info");
+    config.log.format = reader.string("log.format", "text");
+    readWebstore(reader, config);
+    readErp(reader, config);
+    if (!reader.issues.empty()) {
+        // toml++ walks tables in key order; report in file order. Issues without a position go last.
+        std::stable_sort(reader.issues.begin(), reader.issues.end(), [](const ConfigIssue& a, const ConfigIssue& b) {
+            return (a.line == 0 ? INT32_MAX : a.line) < (b.line == 0 ? INT32_MAX : b.line);
+        });
+        throw ConfigError(std::move(reader.issues));
+    }
+    return config;
+}
+
+std::string starterConfig(const std::string& webstore_path) {
+    return fmt::format(R"(# Syncline configuration. Every key is documented in config/syncline.example.toml.
+# Check it with: syncline check-config {{this file}}
+
+[log]
+level = "info"
+format = "text"
+
+[webstore]
+backend = "sqlite"
+path = "{}"
+
+# Connect your ERP over ODBC (see the admin guide):
+# [erp]
+# connector = "odbc"
+# dsn = "MyErp"
+# user = "syncline"
+# password_env = "SYNCLINE_ERP_PASSWORD"
+)",
+                       webstore_path);
+}
+
+}  // namespace syncline::config

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "engine/config/secret.h"
+#include "engine/store/webstore.h"
+
+namespace syncline::config {
+
+/// One problem found in a config file: where, which key, what is wrong and what is allowed.
+struct ConfigIssue {
+    std::string file;
+    int line = 0;     ///< 1-based; 0 when the problem has no position (a missing key)
+    int column = 0;   ///< 1-based; 0 when unknown
+    std::string key;  ///< dotted path, e.g. "webstore.backend"
+    std::string message;
+
+    /// "file:line:column: key 'webstore.backend': message"
+    std::string format() const;
+};
+
+/// Thrown by load() with every issue found, not only the first.
+class ConfigError : public std::runtime_error {
+  public:
+    explicit ConfigError(std::vector<ConfigIssue> issues);
+    const std::vector<ConfigIssue>& issues() const { return issues_; }
+
+  private:
+    std::vector<ConfigIssue> issues_;
+};
+
+struct LogConfig {
+    std::string level = "info";   ///< trace, debug, info, warn, error
+    std::string format = "text";  ///< text or json
+};
+
+/// The ERP side. Only the config-driven ODBC connector exists so far.
+struct ErpConfig {
+    std::string connector = "odbc";
+    std::string dsn;                ///< a DSN from odbc.ini, or
+    std::string connection_string;  ///< a DSN-less connection string (without the password)
+    std::string user;
+    Secret password;
+    std::string odbc_ini_dir;  ///< absolute; when set, ODBCSYSINI/ODBCINI point here for this process
+    int login_timeout_s = 10;
+    int query_timeout_s = 300;
+};
+
+struct Config {
+    std::string path;       ///< absolute path of the file it was read from
+    std::string node_name;  ///< this engine node's name in runs, leases and the audit log
+    LogConfig log;
+    store::ConnectionSettings webstore;  ///< password filled from its secret
+    Secret webstore_password;
+    ErpConfig erp;
+};
+
+/// Reads and validates a TOML config file. Every key is checked; unknown keys are rejected with a
+/// suggestion; secrets are read from the environment or from files, never from the file itself.
+/// Relative paths are taken relative to the config file's folder. Throws ConfigError.
+Config load(const std::string& path);
+
+/// The starter config written by `syncline init` for an SQLite webstore at `webstore_path`.
+std::string starterConfig(const std::string& webstore_path);
+
+}  // namespace syncline::config

@@ -1,0 +1,74 @@
+#include "engine/config/schema.h"
+
+#include <algorithm>
+
+namespace syncline::config {
+
+namespace {
+
+KeySpec str(std::string path, std::string help, std::vector<std::string> allowed = {}) {
+    return KeySpec{std::move(path), ValueKind::String, std::move(allowed), {}, {}, std::move(help)};
+}
+
+KeySpec integer(std::string path, std::int64_t min, std::int64_t max, std::string help) {
+    return KeySpec{std::move(path), ValueKind::Integer, {}, min, max, std::move(help)};
+}
+
+KeySpec table(std::string path, std::string help) {
+    return KeySpec{std::move(path), ValueKind::Table, {}, {}, {}, std::move(help)};
+}
+
+}  // namespace
+
+const std::vector<KeySpec>& configSchema() {
+    static const std::vector<KeySpec> schema = {
+        table("engine", "this engine node"),
+        str("engine.node_name", "name of this node in job runs, leases and the audit log (default: host name)"),
+        table("log", "logging on stderr"),
+        str("log.level", "least severe level logged", {"trace", "debug", "info", "warn", "error"}),
+        str("log.format", "text (readable) or json (one object per line); --log-format overrides", {"text", "json"}),
+        table("webstore", "the webstore database that the storefront reads and writes"),
+        str("webstore.backend", "database kind", {"sqlite", "postgresql"}),
+        str("webstore.path", "sqlite: database file, relative to this config file's folder"),
+        str("webstore.host", "postgresql: server host name or address"),
+        integer("webstore.port", 1, 65535, "postgresql: server port"),
+        str("webstore.database", "postgresql: database name"),
+        str("webstore.user", "postgresql: user name"),
+        str("webstore.password_env", "postgresql: name of the environment variable holding the password"),
+        str("webstore.password_file", "postgresql: file holding the password (first line)"),
+        str("webstore.sslmode", "postgresql: TLS mode",
+            {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}),
+        integer("webstore.connect_timeout_s", 1, 600, "seconds to wait for a connection"),
+        table("erp", "the ERP connection"),
+        str("erp.connector", "connector kind", {"odbc"}),
+        str("erp.dsn", "odbc: data source name from odbc.ini (or use connection_string)"),
+        str("erp.connection_string", "odbc: DSN-less connection string, without the password"),
+        str("erp.user", "odbc: user name (UID)"),
+        str("erp.password_env", "odbc: name of the environment variable holding the password (PWD)"),
+        str("erp.password_file", "odbc: file holding the password (first line)"),
+        str("erp.odbc_ini_dir",
+            "odbc: folder with odbcinst.ini and odbc.ini used instead of /etc (relative to this file's folder)"),
+        integer("erp.login_timeout_s", 1, 600, "odbc: seconds to wait for a connection"),
+        integer("erp.query_timeout_s", 1, 86400, "odbc: seconds a query may run"),
+    };
+    return schema;
+}
+
+const KeySpec* findKey(const std::string& path) {
+    const auto& schema = configSchema();
+    const auto it = std::find_if(schema.begin(), schema.end(), [&](const KeySpec& k) { return k.path == path; });
+    return it == schema.end() ? nullptr : &*it;
+}
+
+std::vector<std::string> keysUnder(const std::string& prefix) {
+    std::vector<std::string> out;
+    const std::string start = prefix.empty() ? "" : prefix + ".";
+    for (const auto& key : configSchema()) {
+        if (key.path.rfind(start, 0) == 0 && key.path.find('.', start.size()) == std::string::npos) {
+            out.push_back(key.path.substr(start.size()));
+        }
+    }
+    return out;
+}
+
+}  // namespace syncline::config

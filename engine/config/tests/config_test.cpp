@@ -1,0 +1,163 @@
+#include "engine/config/config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+namespace syncline::config {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+class ConfigTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        dir_ = fs::temp_directory_path() / ("syncline-config-test-" + std::to_string(::getpid()));
+        fs::create_directories(dir_);
+    }
+    void TearDown() override { fs::remove_all(dir_); }
+
+    std::string write(const std::string& text, const std::string& name = "syncline.toml") {
+        const auto path = (dir_ / name).string();
+        std::ofstream(path) << text;
+        return path;
+    }
+
+    std::vector<ConfigIssue> issuesOf(const std::string& text) {
+        try {
+            load(write(text));
+        } catch (const ConfigError& e) {
+            return e.issues();
+        }
+        return {};
+    }
+
+    fs::path dir_;
+};
+
+TEST_F(ConfigTest, MinimalSqliteConfigLoadsWithDefaultsAndResolvesPathNextToFile) {
+    const auto config = load(write("[webstore]\nbackend = \"sqlite\"\npath = \"data/webstore.db\"\n"));
+    EXPECT_EQ(config.webstore.backend, store::Backend::SQLite);
+    EXPECT_EQ(config.webstore.sqlite_path, (dir_ / "data/webstore.db").string());
+    EXPECT_EQ(config.log.level, "info");
+    EXPECT_EQ(config.log.format, "text");
+    EXPECT_FALSE(config.node_name.empty());
+    EXPECT_TRUE(config.erp.dsn.empty());
+}
+
+TEST_F(ConfigTest, UnknownKeyNamesLineKeyAndSuggestion) {
+    const auto issues = issuesOf("[webstore]\nbackend = \"sqlite\"\npath = \"x.db\"\nbakend = \"sqlite\"\n");
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0].line, 4);
+    EXPECT_EQ(issues[0].key, "webstore.bakend");
+    EXPECT_THAT(issues[0].message, HasSubstr("did you mean 'backend'"));
+    EXPECT_THAT(issues[0].format(), HasSubstr("syncline.toml:4:1: key 'webstore.bakend': unknown key"));
+}
+
+TEST_F(ConfigTest, UnknownSectionIsRejected) {
+    const auto issues = issuesOf("[webstore]\npath = \"x.db\"\n[webshop]\nx = 1\n");
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0].key, "webshop");
+    EXPECT_THAT(issues[0].message, HasSubstr("allowed here: engine, log, webstore, erp"));
+}
+
+TEST_F(ConfigTest, ValueOutsideAllowedSetListsTheAllowedValues) {
+    const auto issues = issuesOf("[webstore]\nbackend = \"mysql\"\npath = \"x.db\"\n");
+    ASSERT_FALSE(issues.empty());
+    EXPECT_EQ(issues[0].line, 2);
+    EXPECT_THAT(issues[0].message, HasSubstr("'mysql' is not allowed; allowed: sqlite, postgresql"));
+}
+
+TEST_F(ConfigTest, WrongTypeAndRangeAreReported) {
+    const auto issues = issuesOf(
+        "[webstore]\nbackend = \"postgresql\"\nport = \"5432\"\ndatabase = \"w\"\nuser = \"u\"\n"
+        "connect_timeout_s = 0\n");
+    ASSERT_EQ(issues.size(), 2u);
+    EXPECT_EQ(issues[0].key, "webstore.port");
+    EXPECT_THAT(issues[0].message, HasSubstr("must be an integer"));
+    EXPECT_EQ(issues[1].key, "webstore.connect_timeout_s");
+    EXPECT_THAT(issues[1].message, HasSubstr("out of range; allowed: 1 to 600"));
+}
+
+TEST_F(ConfigTest, AllIssuesAreReportedNotOnlyTheFirst) {
+    const auto issues = issuesOf("[log]\nlevel = \"loud\"\nformat = \"xml\"\n[webstore]\nbackend = \"sqlite\"\n");
+    ASSERT_EQ(issues.size(), 3u);
+    EXPECT_EQ(issues[2].key, "webstore.path");
+    EXPECT_THAT(issues[2].message, HasSubstr("is required"));
+}
+
+TEST_F(ConfigTest, SyntaxErrorHasPosition) {
+    const auto issues = issuesOf("[webstore]\nbackend = \"sqlite\npath = 1\n");
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0].line, 2);
+    EXPECT_THAT(issues[0].message, HasSubstr("TOML syntax"));
+}
+
+TEST_F(ConfigTest, PlainPasswordIsRefusedAndNotEchoed) {
+    const auto issues = issuesOf(
+        "[webstore]\nbackend = \"postgresql\"\ndatabase = \"w\"\nuser = \"u\"\npassword = \"hunter2-secret\"\n");
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0].key, "webstore.password");
+    EXPECT_THAT(issues[0].message, HasSubstr("password_env"));
+    EXPECT_EQ(issues[0].format().find("hunter2"), std::string::npos);
+}
+
+TEST_F(ConfigTest, PasswordInConnectionStringIsRefused) {
+    const auto issues =
+        issuesOf("[webstore]\npath = \"x.db\"\n[erp]\nconnection_string = \"Driver=PostgreSQL Unicode;PWD=abc\"\n");
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0].key, "erp.connection_string");
+    EXPECT_EQ(issues[0].format().find("abc"), std::string::npos);
+}
+
+TEST_F(ConfigTest, SecretsComeFromEnvironmentOrFile) {
+    ::setenv("SYNCLINE_TEST_WS_PASSWORD", "from-env", 1);
+    const auto pw_file = write("from-file\nsecond line ignored\n", "erp.pw");
+    const auto config =
+        load(write("[webstore]\nbackend = \"postgresql\"\ndatabase = \"w\"\nuser = \"u\"\n"
+                   "password_env = \"SYNCLINE_TEST_WS_PASSWORD\"\n"
+                   "[erp]\ndsn = \"Erp\"\npassword_file = \"erp.pw\"\n"));
+    EXPECT_EQ(config.webstore.password, "from-env");
+    EXPECT_EQ(config.webstore_password.source(), "environment variable SYNCLINE_TEST_WS_PASSWORD");
+    EXPECT_EQ(config.erp.password.reveal(), "from-file");
+    EXPECT_EQ(config.erp.password.source(), "file " + pw_file);
+    EXPECT_EQ(config.webstore.describe().find("from-env"), std::string::npos);
+    ::unsetenv("SYNCLINE_TEST_WS_PASSWORD");
+}
+
+TEST_F(ConfigTest, MissingSecretIsAnIssue) {
+    ::unsetenv("SYNCLINE_TEST_UNSET_VAR");
+    const auto issues =
+        issuesOf("[webstore]\npath = \"x.db\"\n[erp]\ndsn = \"Erp\"\npassword_env = \"SYNCLINE_TEST_UNSET_VAR\"\n");
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0].key, "erp.password_env");
+    EXPECT_EQ(issues[0].line, 5);
+    EXPECT_THAT(issues[0].message, HasSubstr("SYNCLINE_TEST_UNSET_VAR is not set"));
+}
+
+TEST_F(ConfigTest, ErpNeedsExactlyOneOfDsnAndConnectionString) {
+    const auto issues = issuesOf("[webstore]\npath = \"x.db\"\n[erp]\nuser = \"u\"\n");
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_THAT(issues[0].message, HasSubstr("exactly one of erp.dsn and erp.connection_string"));
+}
+
+TEST_F(ConfigTest, MissingFileIsAnIssue) {
+    try {
+        load((dir_ / "nope.toml").string());
+        FAIL() << "expected ConfigError";
+    } catch (const ConfigError& e) {
+        EXPECT_THAT(e.issues()[0].message, HasSubstr("cannot read the config file"));
+    }
+}
+
+TEST_F(ConfigTest, StarterConfigIsValid) {
+    const auto config = load(write(starterConfig("webstore.db")));
+    EXPECT_EQ(config.webstore.sqlite_path, (dir_ / "webstore.db").string());
+}
+
+}  // namespace
+}  // namespace syncline::config

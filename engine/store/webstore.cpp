@@ -1,0 +1,120 @@
+#include "engine/store/webstore.h"
+
+#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Exception.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <mutex>
+
+#include <fmt/format.h>
+
+namespace syncline::store {
+
+namespace {
+
+void registerConnectors() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        Poco::Data::SQLite::Connector::registerConnector();
+        Poco::Data::PostgreSQL::Connector::registerConnector();
+    });
+}
+
+// libpq conninfo values go in single quotes with backslash and quote escaped.
+std::string quoteConnValue(const std::string& value) {
+    std::string out = "'";
+    for (char c : value) {
+        if (c == '\'' || c == '\\') {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out + "'";
+}
+
+// Removes the password from a driver message, in case a driver echoes the connection string.
+std::string scrub(std::string message, const std::string& secret) {
+    if (secret.empty()) {
+        return message;
+    }
+    for (auto pos = message.find(secret); pos != std::string::npos; pos = message.find(secret, pos)) {
+        message.replace(pos, secret.size(), "***");
+    }
+    return message;
+}
+
+// Poco's PostgreSQL connector re-tokenizes the conninfo on spaces, so a password with a space (or any
+// quoting) would break it, and its errors may echo the conninfo. libpq also reads the password from
+// PGPASSWORD: set it there, once per distinct password, and keep it out of the connection string.
+void providePassword(const std::string& password) {
+    static std::mutex mutex;
+    std::lock_guard lock(mutex);
+    const char* current = std::getenv("PGPASSWORD");
+    // Without a configured password, libpq's own sources (PGPASSWORD, ~/.pgpass) stay in charge.
+    if (!password.empty() && (current == nullptr || password != current)) {
+        ::setenv("PGPASSWORD", password.c_str(), 1);
+    }
+}
+
+}  // namespace
+
+std::string toString(Backend backend) {
+    return backend == Backend::SQLite ? "sqlite" : "postgresql";
+}
+
+std::string ConnectionSettings::pgConnInfo() const {
+    std::string out = fmt::format(
+        "host={} port={} dbname={} user={} sslmode={} connect_timeout={} "
+        "application_name=syncline",
+        quoteConnValue(host), port, quoteConnValue(database), quoteConnValue(user), quoteConnValue(sslmode),
+        connect_timeout_s);
+    return out;
+}
+
+std::string ConnectionSettings::describe() const {
+    if (backend == Backend::SQLite) {
+        return "sqlite:" + sqlite_path;
+    }
+    return fmt::format("postgresql://{}@{}:{}/{}", user, host, port, database);
+}
+
+Webstore::Webstore(Backend backend, std::string description, Poco::Data::Session session)
+    : backend_(backend), description_(std::move(description)), session_(std::move(session)) {}
+
+std::unique_ptr<Webstore> Webstore::open(const ConnectionSettings& settings) {
+    registerConnectors();
+    using Poco::Data::Keywords::now;
+    try {
+        if (settings.backend == Backend::SQLite) {
+            Poco::Data::Session session("SQLite", settings.sqlite_path, settings.connect_timeout_s);
+            session << "PRAGMA busy_timeout = 10000", now;
+            session << "PRAGMA journal_mode = WAL", now;
+            session << "PRAGMA synchronous = NORMAL", now;
+            session << "PRAGMA foreign_keys = ON", now;
+            return std::unique_ptr<Webstore>(new Webstore(settings.backend, settings.describe(), std::move(session)));
+        }
+        providePassword(settings.password);
+        Poco::Data::Session session("PostgreSQL", settings.pgConnInfo(), settings.connect_timeout_s);
+        session << "SET TIME ZONE 'UTC'", now;
+        session << "SET client_min_messages = warning", now;
+        return std::unique_ptr<Webstore>(new Webstore(settings.backend, settings.describe(), std::move(session)));
+    } catch (const Poco::Exception& e) {
+        throw StoreUnavailable(
+            fmt::format("cannot open webstore {}: {}", settings.describe(), scrub(e.displayText(), settings.password)));
+    }
+}
+
+std::string Webstore::utcNow() {
+    const auto now = std::chrono::system_clock::now();
+    const std::time_t t = std::chrono::system_clock::to_time_t(now);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+}  // namespace syncline::store

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include <Poco/Data/Session.h>
+
+namespace syncline::store {
+
+enum class Backend { SQLite, PostgreSQL };
+
+/// "sqlite" / "postgresql", as written in the config and shown to admins.
+std::string toString(Backend backend);
+
+/// Where the webstore database is. The password is held only in memory; describe() never shows it.
+struct ConnectionSettings {
+    Backend backend = Backend::SQLite;
+    std::string sqlite_path;  ///< SQLite: the database file
+    std::string host = "127.0.0.1";
+    int port = 5432;
+    std::string database;
+    std::string user;
+    std::string password;  ///< from a secret (env var or file), never from the config file itself
+    std::string sslmode = "prefer";
+    int connect_timeout_s = 10;
+
+    /// A libpq conninfo string; values must not contain spaces (Poco splits on them).
+    /// The password is not in it: Webstore::open hands it to libpq through PGPASSWORD.
+    std::string pgConnInfo() const;
+    /// Human description for logs and errors: backend and location, never the password.
+    std::string describe() const;
+};
+
+/// Thrown when the webstore cannot be opened; the message is safe to show (no password).
+class StoreUnavailable : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+/// An open connection to the webstore database.
+/// SQL placeholders are written $1, $2, ... in order of first use: PostgreSQL needs that form, and
+/// SQLite reads it as named parameters numbered in the same order. One per thread; not thread-safe.
+/// SQLite is opened in WAL mode with foreign keys on and a busy timeout, so that the storefront
+/// and the engine can use the file at the same time.
+class Webstore {
+  public:
+    /// Opens (for SQLite: creates if missing) the database. Blocks up to the connect timeout.
+    /// Throws StoreUnavailable with a password-free message.
+    static std::unique_ptr<Webstore> open(const ConnectionSettings& settings);
+
+    Backend backend() const { return backend_; }
+    const std::string& description() const { return description_; }
+    Poco::Data::Session& session() { return session_; }
+
+    /// Current time as the database stores it: ISO-8601 UTC text for SQLite, a TIMESTAMPTZ for PostgreSQL.
+    /// Returned as ISO-8601 UTC text ("2026-11-27T20:42:55Z"), taken from this machine's clock.
+    static std::string utcNow();
+
+  private:
+    Webstore(Backend backend, std::string description, Poco::Data::Session session);
+
+    Backend backend_;
+    std::string description_;
+    Poco::Data::Session session_;
+};
+
+}  // namespace syncline::store

@@ -1,0 +1,201 @@
+// The webstore schema on both backends: migrations apply, re-apply nothing, refuse a newer or a
+// tampered database, and money is stored exactly.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <Poco/Data/Session.h>
+#include <Poco/Exception.h>
+
+#include <memory>
+#include <set>
+#include <thread>
+
+#include "engine/store/migrator.h"
+#include "engine/store/webstore.h"
+#include "tests/support/test_env.h"
+
+namespace syncline::store {
+namespace {
+
+using Poco::Data::Keywords::into;
+using Poco::Data::Keywords::now;
+using ::testing::HasSubstr;
+
+const std::set<std::string> kTables = {"products",    "stock_levels", "customers",    "price_rules",      "orders",
+                                       "order_lines", "sync_state",   "sync_cursors", "job_runs",         "rejects",
+                                       "conflicts",   "audit_log",    "leases",       "schema_migrations"};
+
+class WebstoreSchemaTest : public ::testing::TestWithParam<Backend> {
+  protected:
+    void SetUp() override {
+        if (GetParam() == Backend::SQLite) {
+            settings_.backend = Backend::SQLite;
+            settings_.sqlite_path = dir_.file("webstore.db");
+        } else {
+            pg_ = std::make_unique<testing::TestPostgres>();
+            database_ = pg_->createDatabase("schema");
+            settings_ = pg_->settings(database_);
+        }
+        store_ = Webstore::open(settings_);
+    }
+    void TearDown() override {
+        store_.reset();
+        if (pg_) {
+            pg_->dropDatabase(database_);
+        }
+    }
+
+    std::set<std::string> tables() {
+        std::vector<std::string> names;
+        if (GetParam() == Backend::SQLite) {
+            store_->session() << "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+                into(names), now;
+        } else {
+            store_->session() << "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+                into(names), now;
+        }
+        return {names.begin(), names.end()};
+    }
+
+    // True when the database refuses the statement.
+    bool refused(const std::string& sql) {
+        try {
+            store_->session() << sql, now;
+            return false;
+        } catch (const Poco::Exception&) {
+            return true;
+        }
+    }
+
+    testing::TempDir dir_;
+    std::unique_ptr<testing::TestPostgres> pg_;
+    std::string database_;
+    ConnectionSettings settings_;
+    std::unique_ptr<Webstore> store_;
+};
+
+TEST_P(WebstoreSchemaTest, MigrateCreatesEveryTableAndIsIdempotent) {
+    Migrator migrator(*store_);
+    EXPECT_EQ(migrator.currentVersion(), 0);
+    const auto applied = migrator.migrate();
+    ASSERT_EQ(applied.size(), migrator.bundled().size());
+    EXPECT_EQ(migrator.currentVersion(), migrator.latestVersion());
+    EXPECT_EQ(tables(), kTables);
+    EXPECT_TRUE(migrator.migrate().empty());
+    EXPECT_TRUE(migrator.pending().empty());
+}
+
+TEST_P(WebstoreSchemaTest, DatabaseFromNewerSynclineIsRefused) {
+    Migrator migrator(*store_);
+    migrator.migrate();
+    store_->session() << "INSERT INTO schema_migrations (version, name, checksum, applied_at) "
+                         "VALUES (9999, 'future', 'x', '2030-01-01T00:00:00Z')",
+        now;
+    try {
+        migrator.migrate();
+        FAIL() << "expected SchemaTooNew";
+    } catch (const SchemaTooNew& e) {
+        EXPECT_THAT(e.what(), HasSubstr("schema version 9999"));
+        EXPECT_THAT(e.what(), HasSubstr("Upgrade syncline"));
+    }
+}
+
+TEST_P(WebstoreSchemaTest, TamperedMigrationIsRefused) {
+    Migrator migrator(*store_);
+    migrator.migrate();
+    store_->session() << "UPDATE schema_migrations SET checksum = 'deadbeef' WHERE version = 1", now;
+    EXPECT_THROW(migrator.pending(), SchemaMismatch);
+}
+
+TEST_P(WebstoreSchemaTest, MoneyIsStoredExactly) {
+    Migrator(*store_).migrate();
+    auto& s = store_->session();
+    s << "INSERT INTO products (sku, name, unit, list_price, currency, updated_at) "
+         "VALUES ('A-1', 'Bolt', 'PCE', '1234567.123456', 'EUR', '2026-11-27T00:00:00Z')",
+        now;
+    std::string price;
+    s << "SELECT list_price FROM products WHERE sku = 'A-1'", into(price), now;
+    EXPECT_EQ(price, "1234567.123456");
+}
+
+TEST_P(WebstoreSchemaTest, NoMoneyOrQuantityColumnIsFloatingPoint) {
+    Migrator(*store_).migrate();
+    std::vector<std::string> bad;
+    if (GetParam() == Backend::SQLite) {
+        for (const auto& table : kTables) {
+            std::vector<std::string> names;
+            std::vector<std::string> types;
+            store_->session() << "SELECT name, type FROM pragma_table_info('" + table + "')", into(names), into(types),
+                now;
+            for (std::size_t i = 0; i < names.size(); ++i) {
+                if (types[i] == "REAL" || types[i] == "DOUBLE" || types[i] == "FLOAT") {
+                    bad.push_back(table + "." + names[i]);
+                }
+            }
+        }
+        // A float written by a careless storefront is refused when it is not a plain decimal of at most
+        // 6 places (SQLite turns a REAL into text with 15 significant digits), and so is an exponent.
+        const std::string insert =
+            "INSERT INTO products (sku, name, unit, list_price, currency, updated_at) "
+            "VALUES ('B', 'x', 'PCE', ";
+        EXPECT_TRUE(refused(insert + "1.0 / 3, 'EUR', 'now')"));
+        EXPECT_TRUE(refused(insert + "1e300, 'EUR', 'now')"));
+        EXPECT_TRUE(refused(insert + "'1e5', 'EUR', 'now')"));
+        EXPECT_TRUE(refused(insert + "'1.2345678', 'EUR', 'now')"));
+        EXPECT_TRUE(refused(insert + "'1-2', 'EUR', 'now')"));
+        EXPECT_TRUE(refused(insert + "'1.2.3', 'EUR', 'now')"));
+        EXPECT_FALSE(refused(insert + "'-12.5', 'EUR', 'now')"));
+    } else {
+        store_->session() << "SELECT table_name || '.' || column_name FROM information_schema.columns "
+                             "WHERE table_schema = 'public' AND data_type IN ('real', 'double precision')",
+            into(bad), now;
+    }
+    EXPECT_TRUE(bad.empty()) << bad.front();
+}
+
+TEST_P(WebstoreSchemaTest, ConstraintsGuardOrderStatusAndPriceRuleShape) {
+    Migrator(*store_).migrate();
+    EXPECT_TRUE(
+        refused("INSERT INTO orders (order_id, customer_code, currency, status, placed_at, updated_at) "
+                "VALUES ('o1', 'C1', 'EUR', 'lost', '2026-11-27T00:00:00Z', '2026-11-27T00:00:00Z')"));
+    // A rule with both an absolute price and a discount is refused.
+    EXPECT_TRUE(
+        refused("INSERT INTO price_rules (rule_id, sku, scope, scope_key, unit_price, discount_percent, "
+                "currency, valid_from, updated_at) VALUES ('r1', 'A', 'customer', 'C1', '1', '5', 'EUR', "
+                "'2026-01-01', '2026-11-27T00:00:00Z')"));
+    // A customer rule without a customer is refused.
+    EXPECT_TRUE(
+        refused("INSERT INTO price_rules (rule_id, sku, scope, scope_key, unit_price, currency, "
+                "valid_from, updated_at) VALUES ('r2', 'A', 'customer', '', '1', 'EUR', '2026-01-01', "
+                "'2026-11-27T00:00:00Z')"));
+}
+
+TEST_P(WebstoreSchemaTest, ConcurrentMigratorsApplyEachVersionOnce) {
+    std::vector<std::thread> threads;
+    std::vector<std::string> errors(3);
+    for (int i = 0; i < 3; ++i) {
+        threads.emplace_back([&, i] {
+            try {
+                auto store = Webstore::open(settings_);
+                Migrator(*store).migrate();
+            } catch (const std::exception& e) {
+                errors[i] = e.what();
+            }
+        });
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    for (const auto& e : errors) {
+        EXPECT_EQ(e, "");
+    }
+    int rows = 0;
+    store_->session() << "SELECT COUNT(*) FROM schema_migrations", into(rows), now;
+    EXPECT_EQ(rows, Migrator(*store_).latestVersion());
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, WebstoreSchemaTest, ::testing::Values(Backend::SQLite, Backend::PostgreSQL),
+                         [](const auto& info) { return toString(info.param); });
+
+}  // namespace
+}  // namespace syncline::store
