@@ -68,6 +68,7 @@ int runAction(const std::function<int()>& action) {
 int runCli(int argc, char** argv) {
     CLI::App app{"Syncline: ERP <-> webstore sync engine", "syncline"};
     app.require_subcommand(1);
+    app.fallthrough();  // global options may follow the command: `syncline runs --json`
     GlobalOptions options;
     options.config_path = defaultConfigPath();
     app.add_option("-c,--config", options.config_path, "config file (default: $SYNCLINE_CONFIG or ./syncline.toml)");

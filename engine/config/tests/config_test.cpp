@@ -6,6 +6,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+
+#include "engine/config/schema.h"
 
 namespace syncline::config {
 namespace {
@@ -157,6 +160,29 @@ TEST_F(ConfigTest, MissingFileIsAnIssue) {
 TEST_F(ConfigTest, StarterConfigIsValid) {
     const auto config = load(write(starterConfig("webstore.db")));
     EXPECT_EQ(config.webstore.sqlite_path, (dir_ / "webstore.db").string());
+}
+
+}  // namespace
+}  // namespace syncline::config
+
+namespace syncline::config {
+namespace {
+
+// The example config is the admin's reference: every key the schema accepts must be shown in it.
+TEST(ExampleConfig, DocumentsEveryKey) {
+    std::ifstream in(std::string(SYNCLINE_SOURCE_DIR) + "/config/syncline.example.toml");
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string example = text.str();
+    for (const auto& spec : configSchema()) {
+        const auto dot = spec.path.rfind('.');
+        if (spec.kind == ValueKind::Table) {
+            EXPECT_NE(example.find("[" + spec.path + "]"), std::string::npos) << "section " << spec.path;
+        } else {
+            const std::string key = spec.path.substr(dot + 1) + " = ";
+            EXPECT_NE(example.find(key), std::string::npos) << spec.path << " is not documented";
+        }
+    }
 }
 
 }  // namespace
