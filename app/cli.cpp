@@ -111,6 +111,13 @@ int runCli(int argc, char** argv) {
     rejects_cmd->add_option("--limit", rejects.limit, "at most this many")->check(CLI::Range(1, 100000));
     rejects_cmd->callback([&] { action = [&] { return commandRejects(options, rejects); }; });
 
+    bool with_tables = false;
+    auto* connectors_cmd = app.add_subcommand("connectors", "ERP connectors");
+    connectors_cmd->require_subcommand(1);
+    auto* connectors_test = connectors_cmd->add_subcommand("test", "connect to the ERP and report what it is");
+    connectors_test->add_flag("--tables", with_tables, "also list the ERP's tables with their row counts");
+    connectors_test->callback([&] { action = [&] { return commandConnectorsTest(options, with_tables); }; });
+
     addPlannedCommand(app, "run", "run a sync job now", action);
     addPlannedCommand(app, "jobs", "list jobs and their schedules", action);
     addPlannedCommand(app, "orders", "list and retry orders pushed to the ERP", action);

@@ -46,4 +46,8 @@ struct RejectsOptions {
 };
 int commandRejects(const GlobalOptions& options, const RejectsOptions& rejects);
 
+/// Connects to the configured ERP and reports what it is; with `with_tables`, every table and its row count.
+/// Exit codes follow the error's kind: 75 transient, 78 config, 69 otherwise.
+int commandConnectorsTest(const GlobalOptions& options, bool with_tables);
+
 }  // namespace syncline::app
