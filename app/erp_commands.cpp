@@ -63,8 +63,8 @@ int commandConnectorsTest(const GlobalOptions& options, bool with_tables) {
         const auto info = odbc::describe(connection);
         const auto connect_ms =
             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
-        spdlog::info("ERP reachable over ODBC ({}): {} {} via {} {}", target, info.dbms_name, info.dbms_version,
-                     info.driver_name, info.driver_version);
+        spdlog::debug("ERP reachable over ODBC ({}): {} {} via {} {}", target, info.dbms_name, info.dbms_version,
+                      info.driver_name, info.driver_version);
         Listing tables({"schema", "table", "rows"});
         if (with_tables) {
             for (const auto& table : odbc::listTables(connection)) {
