@@ -13,6 +13,7 @@
 #include <toml++/toml.h>
 
 #include "engine/config/schema.h"
+#include "engine/connector/streams.h"
 
 namespace syncline::config {
 
@@ -102,6 +103,11 @@ class Reader {
                 unknownKey(name.source(), key, prefix, std::string(name.str()));
             } else if (!isKind(node, spec->kind)) {
                 issue(&node, key, fmt::format("must be {}", kindName(spec->kind)));
+            } else if (spec->path == "erp.streams.*" && !isPullStream(std::string(name.str()))) {
+                issueAt(name.source(), key,
+                        fmt::format("unknown stream; allowed: {}", join(connector::pullStreams())));
+            } else if (spec->path == "erp.streams.*.fields") {
+                checkFields(*node.as_table(), key, prefix.substr(std::string("erp.streams.").size()));
             } else if (spec->kind == ValueKind::Table) {
                 checkTable(*node.as_table(), key);
             } else {
@@ -163,6 +169,56 @@ class Reader {
     }
 
   private:
+    static bool isPullStream(const std::string& name) {
+        const auto& all = connector::pullStreams();
+        return std::find(all.begin(), all.end(), name) != all.end();
+    }
+
+    // [erp.streams.<stream>.fields]: canonical field = "COLUMN" or { column, type, prefix, default }.
+    void checkFields(const toml::table& fields, const std::string& key, const std::string& stream) {
+        const auto& known = connector::streamFields(stream);
+        std::vector<std::string> names;
+        for (const auto& f : known) {
+            names.push_back(f.name);
+        }
+        for (const auto& [name, value] : fields) {
+            const std::string field(name.str());
+            const std::string field_key = key + "." + field;
+            if (std::find(names.begin(), names.end(), field) == names.end()) {
+                issueAt(name.source(), field_key, fmt::format("not a field of stream '{}'; allowed: {}", stream,
+                                                              join(names)));
+            } else if (value.is_table()) {
+                checkFieldTable(*value.as_table(), field_key);
+            } else if (!value.is_string() || value.as_string()->get().empty()) {
+                issue(&value, field_key, "must be a column name, or a table { column = \"...\", type = \"...\" }");
+            }
+        }
+        for (const auto& f : known) {
+            if (f.required && !fields.contains(f.name)) {
+                issue(&fields, key + "." + f.name, fmt::format("is required for stream '{}'", stream));
+            }
+        }
+    }
+
+    void checkFieldTable(const toml::table& spec, const std::string& key) {
+        static const std::vector<std::string> allowed = {"column", "type", "prefix", "default"};
+        for (const auto& [name, value] : spec) {
+            const std::string k(name.str());
+            if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+                issueAt(name.source(), key + "." + k, "unknown key; allowed here: " + join(allowed));
+            } else if (!value.is_string()) {
+                issue(&value, key + "." + k, "must be a string");
+            } else if (k == "type" && !connector::parseFieldType(value.as_string()->get())) {
+                issue(&value, key + "." + k,
+                      fmt::format("'{}' is not allowed; allowed: text, code, decimal, flag, date, timestamp",
+                                  value.as_string()->get()));
+            }
+        }
+        if (!spec.contains("column")) {
+            issue(&spec, key + ".column", "is required");
+        }
+    }
+
     void unknownKey(const toml::source_region& where, const std::string& key, const std::string& prefix,
                     const std::string& name) {
         if (name == "password" || name == "pwd" || name == "secret") {
@@ -250,6 +306,67 @@ void readWebstore(Reader& r, Config& config) {
     ws.password = config.webstore_password.reveal();
 }
 
+connector::FieldMapping readMapping(const std::string& field, const toml::node& value,
+                                   const connector::StreamField& spec) {
+    connector::FieldMapping m;
+    m.field = field;
+    m.type = spec.default_type;
+    if (value.is_string()) {
+        m.column = value.as_string()->get();
+        return m;
+    }
+    const auto& t = *value.as_table();
+    m.column = t["column"].value_or(std::string());
+    if (auto type = t["type"].value<std::string>()) {
+        m.type = connector::parseFieldType(*type).value_or(spec.default_type);
+    }
+    m.prefix = t["prefix"].value_or(std::string());
+    if (auto def = t["default"].value<std::string>()) {
+        m.default_value = *def;
+    }
+    return m;
+}
+
+void readStreams(Reader& r, ErpConfig& erp) {
+    for (const auto& stream : connector::pullStreams()) {
+        const std::string key = "erp.streams." + stream;
+        const auto* node = r.node(key);
+        if (node == nullptr || !node->is_table()) {
+            continue;
+        }
+        connector::StreamConfig config;
+        config.stream = stream;
+        config.query = r.string(key + ".query");
+        config.incremental_query = r.string(key + ".incremental_query");
+        config.cursor_field = r.string(key + ".cursor_field");
+        config.batch_size = r.integer(key + ".batch_size", 5000);
+        if (config.query.empty()) {
+            r.issue(node, key + ".query", "is required");
+        }
+        const auto* fields = r.node(key + ".fields");
+        if (fields == nullptr || !fields->is_table()) {
+            r.issue(node, key + ".fields", "is required: map each field of the stream to a column");
+            erp.streams.push_back(std::move(config));
+            continue;
+        }
+        for (const auto& spec : connector::streamFields(stream)) {
+            if (const auto* value = fields->as_table()->get(spec.name); value != nullptr &&
+                                                                         (value->is_string() || value->is_table())) {
+                config.fields.push_back(readMapping(spec.name, *value, spec));
+            }
+        }
+        if (!config.cursor_field.empty() &&
+            std::none_of(config.fields.begin(), config.fields.end(),
+                         [&](const connector::FieldMapping& m) { return m.field == config.cursor_field; })) {
+            r.issue(r.node(key + ".cursor_field"), key + ".cursor_field", "must name a mapped field of this stream");
+        }
+        if (!config.incremental_query.empty() && config.cursor_field.empty()) {
+            r.issue(node, key + ".cursor_field", "is required with incremental_query");
+        }
+        erp.streams.push_back(std::move(config));
+    }
+}
+
 void readErp(Reader& r, Config& config) {
     if (r.node("erp") == nullptr) {
         return;
@@ -272,6 +389,7 @@ void readErp(Reader& r, Config& config) {
                 "holds a password; remove it and set erp.password_env or erp.password_file");
     }
     erp.password = r.secret("erp");
+    readStreams(r, erp);
 }
 
 }  // namespace
@@ -320,6 +438,8 @@ Config load(const std::string& path) {
     config.log.format = reader.string("log.format", "text");
     readWebstore(reader, config);
     readErp(reader, config);
+    config.sync.overlap_seconds = reader.integer("sync.overlap_seconds", 300);
+    config.sync.max_deactivate_percent = reader.integer("sync.max_deactivate_percent", 20);
     if (!reader.issues.empty()) {
         // toml++ walks tables in key order; report in file order. Issues without a position go last.
         std::stable_sort(reader.issues.begin(), reader.issues.end(), [](const ConfigIssue& a, const ConfigIssue& b) {

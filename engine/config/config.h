@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "engine/config/secret.h"
+#include "engine/connector/stream_config.h"
 #include "engine/store/webstore.h"
 
 namespace syncline::config {
@@ -46,6 +47,12 @@ struct ErpConfig {
     std::string odbc_ini_dir;  ///< absolute; when set, ODBCSYSINI/ODBCINI point here for this process
     int login_timeout_s = 10;
     int query_timeout_s = 300;
+    std::vector<connector::StreamConfig> streams;  ///< in pull order: products, stock, customers, price_rules
+};
+
+struct SyncConfig {
+    int overlap_seconds = 300;
+    int max_deactivate_percent = 20;
 };
 
 struct Config {
@@ -55,6 +62,7 @@ struct Config {
     store::ConnectionSettings webstore;  ///< password filled from its secret
     Secret webstore_password;
     ErpConfig erp;
+    SyncConfig sync;
 };
 
 /// Reads and validates a TOML config file. Every key is checked; unknown keys are rejected with a

@@ -50,19 +50,45 @@ const std::vector<KeySpec>& configSchema() {
             "odbc: folder with odbcinst.ini and odbc.ini used instead of /etc (relative to this file's folder)"),
         integer("erp.login_timeout_s", 1, 600, "odbc: seconds to wait for a connection"),
         integer("erp.query_timeout_s", 1, 86400, "odbc: seconds a query may run"),
+        table("erp.streams", "what to read from the ERP, per stream: products, stock, customers, price_rules"),
+        table("erp.streams.*", "one stream"),
+        str("erp.streams.*.query", "SQL returning every row of the stream (full pull)"),
+        str("erp.streams.*.incremental_query",
+            "SQL returning the rows changed since a watermark, bound as its one parameter (?)"),
+        str("erp.streams.*.cursor_field", "the mapped field whose highest value is the next watermark"),
+        integer("erp.streams.*.batch_size", 1, 100000, "rows per batch and per ODBC array fetch"),
+        table("erp.streams.*.fields",
+              "canonical field = \"COLUMN\", or = { column = \"COLUMN\", type = \"...\", prefix = \"...\", "
+              "default = \"...\" }"),
+        table("sync", "how pulls apply changes"),
+        integer("sync.overlap_seconds", 0, 86400,
+                "incremental pulls re-read this many seconds before the watermark (late commits, equal timestamps)"),
+        integer("sync.max_deactivate_percent", 0, 100,
+                "a full pull that would deactivate more than this share of an entity is refused"),
     };
     return schema;
 }
 
+std::string wildcardPath(const std::string& path) {
+    // erp.streams.<name>... is declared once as erp.streams.*...
+    const std::string prefix = "erp.streams.";
+    if (path.rfind(prefix, 0) != 0) {
+        return path;
+    }
+    const auto end = path.find('.', prefix.size());
+    return prefix + "*" + (end == std::string::npos ? "" : path.substr(end));
+}
+
 const KeySpec* findKey(const std::string& path) {
     const auto& schema = configSchema();
-    const auto it = std::find_if(schema.begin(), schema.end(), [&](const KeySpec& k) { return k.path == path; });
+    const std::string wanted = wildcardPath(path);
+    const auto it = std::find_if(schema.begin(), schema.end(), [&](const KeySpec& k) { return k.path == wanted; });
     return it == schema.end() ? nullptr : &*it;
 }
 
 std::vector<std::string> keysUnder(const std::string& prefix) {
     std::vector<std::string> out;
-    const std::string start = prefix.empty() ? "" : prefix + ".";
+    const std::string start = prefix.empty() ? "" : wildcardPath(prefix) + ".";
     for (const auto& key : configSchema()) {
         if (key.path.rfind(start, 0) == 0 && key.path.find('.', start.size()) == std::string::npos) {
             out.push_back(key.path.substr(start.size()));

@@ -22,7 +22,10 @@ struct KeySpec {
 
 const std::vector<KeySpec>& configSchema();
 
-/// The spec of `path`, or nullptr.
+/// `path` with a stream name replaced by "*" ("erp.streams.products.query" → "erp.streams.*.query").
+std::string wildcardPath(const std::string& path);
+
+/// The spec of `path` (stream names match "*"), or nullptr.
 const KeySpec* findKey(const std::string& path);
 
 /// The allowed keys directly under the table at `prefix` ("" for the top level).

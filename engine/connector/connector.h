@@ -1,0 +1,68 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/connector/error.h"
+
+namespace syncline::connector {
+
+/// A batch of records from one stream. Each row holds one value per field of the session's
+/// fields(), in that order, already normalized to canonical text; std::nullopt is NULL.
+struct RecordBatch {
+    std::vector<std::vector<std::optional<std::string>>> rows;
+    /// The source values a row was made from, for the reject log when the row turns out bad:
+    /// "column=value" pairs, keyed like `rows`. May be empty when the connector cannot provide it.
+    std::vector<std::string> raw;
+    /// Per row: why normalization failed ("field 'list_price': '12,5.3' is not a number"), or empty.
+    std::vector<std::string> row_errors;
+
+    void clear() {
+        rows.clear();
+        raw.clear();
+        row_errors.clear();
+    }
+    std::size_t size() const { return rows.size(); }
+};
+
+enum class PullMode { Full, Incremental };
+
+/// An open read of one stream. Created by Connector::open; used by one thread (the job's); not thread-safe.
+/// May hold a server cursor and a connection until destroyed.
+class PullSession {
+public:
+    virtual ~PullSession() = default;
+
+    /// The canonical field names, in the order of each row's values.
+    virtual const std::vector<std::string>& fields() const = 0;
+
+    /// Replaces `batch` with the next rows (at most the stream's batch size). Returns true while
+    /// rows were delivered, false at the end of the stream. Blocks on the source. Never throws:
+    /// a failure is returned as an Error (transient: the run may be retried; config: stop).
+    virtual Result<bool> next(RecordBatch& batch) = 0;
+};
+
+/// An ERP connector. Configured at construction; used by one job thread at a time.
+class Connector {
+public:
+    virtual ~Connector() = default;
+
+    /// A short name for logs and the UI ("odbc").
+    virtual std::string kind() const = 0;
+
+    /// The streams this connector is configured for ("products", "stock", ...).
+    virtual std::vector<std::string> streams() const = 0;
+
+    /// Tests the connection. Blocks up to the login timeout. Returns a one-line description of the
+    /// source ("PostgreSQL 15.20 via psqlodbcw.so 13.02.0000").
+    virtual Result<std::string> check() = 0;
+
+    /// Starts reading `stream`. Incremental reads pass `watermark` (the cursor stored after the
+    /// previous run, as text) as the incremental query's parameter; Full ignores it.
+    virtual Result<std::unique_ptr<PullSession>> open(const std::string& stream, PullMode mode,
+                                                      const std::optional<std::string>& watermark) = 0;
+};
+
+}  // namespace syncline::connector

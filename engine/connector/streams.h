@@ -1,0 +1,24 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/connector/stream_config.h"
+
+namespace syncline::connector {
+
+/// One canonical field of a pull stream: what a connector must or may deliver.
+struct StreamField {
+    std::string name;
+    FieldType default_type;  ///< how a config-driven connector normalizes it unless the config says otherwise
+    bool required;           ///< the stream's mapping must name a column for it
+};
+
+/// The pull streams ("products", "stock", "customers", "price_rules"), in dependency order.
+const std::vector<std::string>& pullStreams();
+
+/// The fields of `stream`; empty for an unknown stream. The names are the webstore's column names.
+const std::vector<StreamField>& streamFields(std::string_view stream);
+
+}  // namespace syncline::connector
