@@ -1,0 +1,293 @@
+#include "engine/sync/pull_pipeline.h"
+
+#include <Poco/Exception.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <unordered_set>
+
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+#include "engine/store/transaction.h"
+#include "engine/sync/batch_writer.h"
+#include "engine/sync/run_log.h"
+
+namespace syncline::sync {
+
+namespace {
+
+std::uint64_t fnv1a(std::uint64_t hash, std::string_view text) {
+    for (unsigned char c : text) {
+        hash ^= c;
+        hash *= 0x100000001b3ULL;
+    }
+    return hash;
+}
+
+constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
+
+// "YYYY-MM-DD HH:MM:SS[.f]" minus `seconds`, same form without the fraction. Unparseable text is kept.
+std::string minusSeconds(const std::string& timestamp, int seconds) {
+    std::tm tm{};
+    if (seconds <= 0 || std::sscanf(timestamp.c_str(), "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                                    &tm.tm_hour, &tm.tm_min, &tm.tm_sec) < 3) {
+        return timestamp;
+    }
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    const std::time_t t = timegm(&tm) - seconds;
+    std::tm out{};
+    gmtime_r(&t, &out);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &out);
+    return buf;
+}
+
+std::string rawJson(const std::vector<std::string>& fields, const std::vector<std::optional<std::string>>& row,
+                    const std::string& source) {
+    nlohmann::json mapped = nlohmann::json::object();
+    for (std::size_t i = 0; i < fields.size() && i < row.size(); ++i) {
+        mapped[fields[i]] = row[i] ? nlohmann::json(*row[i]) : nlohmann::json(nullptr);
+    }
+    nlohmann::json raw = {{"fields", mapped}};
+    if (!source.empty()) {
+        raw["source"] = source;
+    }
+    return raw.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// The per-run state of one pull.
+class PullRun {
+  public:
+    PullRun(store::Webstore& store, const EntityTable& entity, const PullOptions& options,
+            const std::vector<std::string>& fields)
+        : store_(store), entity_(entity), options_(options), fields_(fields), writer_(store, entity, fields) {
+        for (const auto& key : entity.key_columns) {
+            const auto it = std::find(fields.begin(), fields.end(), key);
+            key_index_.push_back(it == fields.end() ? fields.size() : static_cast<std::size_t>(it - fields.begin()));
+        }
+        const auto it = std::find(fields.begin(), fields.end(), options.cursor_field);
+        cursor_index_ = it == fields.end() ? fields.size() : static_cast<std::size_t>(it - fields.begin());
+    }
+
+    BatchWriter& writer() { return writer_; }
+    PullProgress counts;
+    std::optional<std::string> max_cursor;
+
+    void apply(std::int64_t run_id, const connector::RecordBatch& batch) {
+        ChangedRows changed;
+        std::vector<Reject> rejects;
+        std::vector<std::string> keys;
+        std::vector<std::string> hashes;
+        std::vector<std::size_t> rows;
+        std::unordered_set<std::string> in_batch;
+        for (std::size_t r = 0; r < batch.rows.size(); ++r) {
+            ++counts.read;
+            const auto& row = batch.rows[r];
+            const std::string source = r < batch.raw.size() ? batch.raw[r] : "";
+            std::string key = keyOf(row);
+            if (r < batch.row_errors.size() && !batch.row_errors[r].empty()) {
+                rejects.push_back(
+                    {key, fieldOf(batch.row_errors[r]), batch.row_errors[r], rawJson(fields_, row, source)});
+                continue;
+            }
+            const auto errors = entity_.validate(RowView(fields_, row));
+            if (!errors.empty()) {
+                rejects.push_back(
+                    {key, errors.front().field, model::describe(errors.front()), rawJson(fields_, row, source)});
+                continue;
+            }
+            if (!in_batch.insert(key).second) {
+                rejects.push_back({key, entity_.key_columns.front(), "the same key appears twice in one batch",
+                                   rawJson(fields_, row, source)});
+                continue;
+            }
+            if (cursor_index_ < row.size() && row[cursor_index_] &&
+                (!max_cursor || *row[cursor_index_] > *max_cursor)) {
+                max_cursor = *row[cursor_index_];
+            }
+            if (options_.mode == connector::PullMode::Full) {
+                seen_.push_back(fnv1a(kFnvOffset, key));
+            }
+            keys.push_back(std::move(key));
+            hashes.push_back(contentHash(row));
+            rows.push_back(r);
+        }
+        const auto stored = writer_.storedHashes(keys);
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+            const auto it = stored.find(keys[i]);
+            if (it != stored.end() && it->second == hashes[i]) {
+                ++counts.unchanged;
+                continue;
+            }
+            changed.rows.push_back(batch.rows[rows[i]]);
+            changed.keys.push_back(std::move(keys[i]));
+            changed.hashes.push_back(std::move(hashes[i]));
+        }
+        store::Transaction tx(store_);
+        writer_.upsert(changed);
+        writer_.recordRejects(run_id, rejects);
+        if (!options_.dry_run) {
+            tx.commit();
+        }
+        counts.applied += static_cast<std::int64_t>(changed.rows.size());
+        counts.rejected += static_cast<std::int64_t>(rejects.size());
+    }
+
+    // Keys this entity manages that the full pull did not see.
+    std::vector<std::string> missingKeys() {
+        std::sort(seen_.begin(), seen_.end());
+        std::vector<std::string> missing;
+        std::string after;
+        for (;;) {
+            const auto page = writer_.activeKeysAfter(after, 10000);
+            for (const auto& key : page) {
+                if (!std::binary_search(seen_.begin(), seen_.end(), fnv1a(kFnvOffset, key))) {
+                    missing.push_back(key);
+                }
+            }
+            if (page.size() < 10000) {
+                return missing;
+            }
+            after = page.back();
+        }
+    }
+
+  private:
+    std::string keyOf(const std::vector<std::optional<std::string>>& row) const {
+        std::vector<std::string> parts;
+        for (auto i : key_index_) {
+            parts.push_back(i < row.size() && row[i] ? *row[i] : "");
+        }
+        return BatchWriter::joinKey(parts);
+    }
+
+    // The content hash covers every delivered field but the watermark, so a row whose ModifiedDate
+    // moved without a real change costs nothing.
+    std::string contentHash(const std::vector<std::optional<std::string>>& row) const {
+        std::uint64_t hash = kFnvOffset;
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            if (i == cursor_index_) {
+                continue;
+            }
+            hash = fnv1a(hash, row[i] ? "\x01" + *row[i] : std::string("\x00", 1));
+            hash = fnv1a(hash, "\x1e");
+        }
+        char buf[17];
+        std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash));
+        return buf;
+    }
+
+    static std::string fieldOf(const std::string& row_error) {
+        // Connectors prefix normalization errors with "field 'name': ".
+        const auto start = row_error.find('\'');
+        const auto end = start == std::string::npos ? start : row_error.find('\'', start + 1);
+        return end == std::string::npos ? "" : row_error.substr(start + 1, end - start - 1);
+    }
+
+    store::Webstore& store_;
+    const EntityTable& entity_;
+    const PullOptions& options_;
+    const std::vector<std::string>& fields_;
+    BatchWriter writer_;
+    std::vector<std::size_t> key_index_;
+    std::size_t cursor_index_;
+    std::vector<std::uint64_t> seen_;
+};
+
+}  // namespace
+
+PullPipeline::PullPipeline(store::Webstore& store, connector::Connector& connector, const EntityTable& entity)
+    : store_(store), connector_(connector), entity_(entity) {}
+
+PullResult PullPipeline::run(const PullOptions& options, const std::function<void(const PullProgress&)>& progress) {
+    RunLog log(store_);
+    log.abandonStale(options.job, options.node);
+    PullResult result;
+    PullOptions effective = options;
+    BatchWriter probe(store_, entity_, {});
+    result.watermark_before = probe.watermark();
+    if (options.cursor_field.empty() || !result.watermark_before) {
+        effective.mode = connector::PullMode::Full;  // nothing to be incremental from
+    }
+    result.full = effective.mode == connector::PullMode::Full;
+    const std::string mode = options.dry_run ? "dry_run" : (result.full ? "full" : "incremental");
+    result.run_id = log.start(options.job, options.node, mode, options.triggered_by);
+    spdlog::info("run {} of job {}: {} pull of {} started{}", result.run_id, options.job,
+                 result.full ? "full" : "incremental", entity_.stream,
+                 result.full ? "" : " from watermark " + *result.watermark_before);
+    const std::optional<std::string> from =
+        result.full ? std::nullopt
+                    : std::optional<std::string>(minusSeconds(*result.watermark_before, options.overlap_seconds));
+    auto finish = [&](const std::string& status, std::optional<connector::Error> error) {
+        result.status = status;
+        result.error = std::move(error);
+        log.finish(result.run_id, status, result.counts, result.error);
+        spdlog::info("run {} of job {}: {} (read {}, applied {}, unchanged {}, rejected {}, deactivated {}){}",
+                     result.run_id, options.job, status, result.counts.read, result.counts.applied,
+                     result.counts.unchanged, result.counts.rejected, result.counts.deactivated,
+                     result.error ? ": " + result.error->describe() : "");
+        return result;
+    };
+    try {
+        auto session = connector_.open(entity_.stream, effective.mode, from);
+        if (!session) {
+            return finish("failed", session.error());
+        }
+        auto& pull = *session.value();
+        PullRun run(store_, entity_, effective, pull.fields());
+        connector::RecordBatch batch;
+        for (;;) {
+            auto more = pull.next(batch);
+            if (!more) {
+                result.counts = run.counts;
+                return finish("failed", more.error());
+            }
+            if (!more.value()) {
+                break;
+            }
+            run.apply(result.run_id, batch);
+            result.counts = run.counts;
+            if (progress) {
+                progress(result.counts);
+            }
+        }
+        store::Transaction tx(store_);
+        if (result.full) {
+            const auto missing = run.missingKeys();
+            const auto active = run.writer().activeCount();
+            if (!missing.empty() && static_cast<std::int64_t>(missing.size()) * 100 >
+                                        active * static_cast<std::int64_t>(options.max_deactivate_percent)) {
+                result.counts = run.counts;
+                return finish("failed",
+                              connector::Error{connector::ErrorKind::Data, "deactivate-guard",
+                                               "the full pull would deactivate " + std::to_string(missing.size()) +
+                                                   " of " + std::to_string(active) + " " + entity_.stream +
+                                                   " (more than " + std::to_string(options.max_deactivate_percent) +
+                                                   "%); nothing was deactivated. Check the ERP query, or "
+                                                   "raise sync.max_deactivate_percent for one run"});
+            }
+            run.writer().deactivate(missing);
+            run.counts.deactivated = static_cast<std::int64_t>(missing.size());
+        }
+        if (run.max_cursor && (!result.watermark_before || *run.max_cursor > *result.watermark_before)) {
+            run.writer().setWatermark(*run.max_cursor);
+        }
+        result.watermark_after =
+            run.max_cursor && (!result.watermark_before || *run.max_cursor > *result.watermark_before)
+                ? run.max_cursor
+                : result.watermark_before;
+        if (!options.dry_run) {
+            tx.commit();
+        }
+        result.counts = run.counts;
+        return finish(run.counts.rejected > 0 ? "completed_with_rejects" : "succeeded", std::nullopt);
+    } catch (const Poco::Exception& e) {
+        finish("failed", connector::Error{connector::ErrorKind::Fatal, "webstore", e.displayText()});
+        throw;
+    }
+}
+
+}  // namespace syncline::sync

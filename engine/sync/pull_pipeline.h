@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "engine/connector/connector.h"
+#include "engine/store/webstore.h"
+#include "engine/sync/entity.h"
+
+namespace syncline::sync {
+
+struct PullOptions {
+    std::string job;           ///< job name for job_runs ("catalog")
+    std::string node;          ///< this engine node
+    std::string cursor_field;  ///< the stream's watermark field ("" = none: every pull is full)
+    connector::PullMode mode = connector::PullMode::Incremental;
+    bool dry_run = false;
+    int overlap_seconds = 300;
+    int max_deactivate_percent = 20;
+    std::string triggered_by = "manual";
+};
+
+/// Counts so far, for a progress display. Called after every batch, on the pipeline's thread.
+struct PullProgress {
+    std::int64_t read = 0;
+    std::int64_t applied = 0;
+    std::int64_t unchanged = 0;
+    std::int64_t rejected = 0;
+    std::int64_t deactivated = 0;
+};
+
+struct PullResult {
+    std::int64_t run_id = 0;
+    std::string status;  ///< succeeded, completed_with_rejects, failed
+    PullProgress counts;
+    bool full = false;
+    std::optional<std::string> watermark_before;
+    std::optional<std::string> watermark_after;
+    std::optional<connector::Error> error;  ///< why the run failed
+};
+
+/// The pull pipeline, the same for every stream: batches from the connector → validate (bad rows
+/// go to `rejects` with their raw values, the run goes on) → content hash → compare with
+/// `sync_state` → upsert the changed rows → commit each batch in one transaction with its
+/// sync_state rows and rejects. The watermark is committed with the last batch, so a run that
+/// dies re-reads from the old watermark and finds what it already applied unchanged.
+/// A full pull also deactivates rows the ERP no longer returns, unless that would be more than
+/// max_deactivate_percent of the entity: then nothing is deactivated and the run fails, with the numbers.
+class PullPipeline {
+  public:
+    PullPipeline(store::Webstore& store, connector::Connector& connector, const EntityTable& entity);
+
+    /// Runs one pull and records it in job_runs. Never throws for connector or data problems
+    /// (they are in the result); webstore failures propagate as exceptions after marking the run failed.
+    PullResult run(const PullOptions& options, const std::function<void(const PullProgress&)>& progress = {});
+
+  private:
+    store::Webstore& store_;
+    connector::Connector& connector_;
+    const EntityTable& entity_;
+};
+
+}  // namespace syncline::sync

@@ -1,0 +1,70 @@
+#include "engine/sync/run_log.h"
+
+#include <Poco/Data/Session.h>
+
+#include "engine/store/dialect.h"
+#include "engine/store/transaction.h"
+#include "engine/sync/pull_pipeline.h"
+
+namespace syncline::sync {
+
+using Poco::Data::Keywords::into;
+using Poco::Data::Keywords::now;
+using Poco::Data::Keywords::use;
+using store::SqlType;
+using store::typedParam;
+
+int RunLog::abandonStale(const std::string& job, const std::string& node) {
+    const auto b = store_.backend();
+    std::string j = job;
+    std::string n = node;
+    std::string at = store::Webstore::utcNow();
+    Poco::Data::Statement statement(store_.session());
+    statement << "UPDATE job_runs SET status = 'failed', error_kind = 'fatal', "
+                 "error = 'abandoned: the process ended before the run finished', finished_at = " +
+                     typedParam(b, 3, SqlType::Timestamp) + " WHERE job = $1 AND node = $2 AND status = 'running'",
+        use(j), use(n), use(at);
+    return static_cast<int>(statement.execute());
+}
+
+std::int64_t RunLog::start(const std::string& job, const std::string& node, const std::string& mode,
+                           const std::string& triggered_by) {
+    const auto b = store_.backend();
+    std::string j = job;
+    std::string n = node;
+    std::string m = mode;
+    std::string t = triggered_by;
+    std::string at = store::Webstore::utcNow();
+    Poco::Int64 run_id = 0;
+    store::Transaction tx(store_);
+    store_.session() << "INSERT INTO job_runs (job, node, mode, triggered_by, status, started_at) VALUES ($1, $2, "
+                        "$3, $4, 'running', " +
+                            typedParam(b, 5, SqlType::Timestamp) + ") RETURNING run_id",
+        use(j), use(n), use(m), use(t), use(at), into(run_id), now;
+    tx.commit();
+    return run_id;
+}
+
+void RunLog::finish(std::int64_t run_id, const std::string& status, const PullProgress& counts,
+                    const std::optional<connector::Error>& error) {
+    const auto b = store_.backend();
+    Poco::Int64 id = run_id;
+    std::string s = status;
+    std::string at = store::Webstore::utcNow();
+    Poco::Int64 read = counts.read;
+    Poco::Int64 applied = counts.applied + counts.deactivated;
+    Poco::Int64 unchanged = counts.unchanged;
+    Poco::Int64 rejected = counts.rejected;
+    Poco::Nullable<std::string> kind;
+    Poco::Nullable<std::string> message;
+    if (error) {
+        kind = std::string(connector::toString(error->kind));
+        message = error->describe();
+    }
+    store_.session() << "UPDATE job_runs SET status = $1, finished_at = " + typedParam(b, 2, SqlType::Timestamp) +
+                            ", rows_read = $3, rows_applied = $4, rows_unchanged = $5, rows_rejected = $6, "
+                            "error_kind = $7, error = $8 WHERE run_id = $9",
+        use(s), use(at), use(read), use(applied), use(unchanged), use(rejected), use(kind), use(message), use(id), now;
+}
+
+}  // namespace syncline::sync

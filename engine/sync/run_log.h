@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "engine/connector/error.h"
+#include "engine/store/webstore.h"
+
+namespace syncline::sync {
+
+struct PullProgress;
+
+/// Records job runs in `job_runs`: one row per run, written when it starts and when it ends.
+class RunLog {
+  public:
+    explicit RunLog(store::Webstore& store) : store_(store) {}
+
+    /// Marks runs of `job` on `node` still 'running' as failed: their process ended without
+    /// finishing (killed, crashed). Returns how many.
+    int abandonStale(const std::string& job, const std::string& node);
+
+    /// Inserts a 'running' row and returns its run_id.
+    std::int64_t start(const std::string& job, const std::string& node, const std::string& mode,
+                       const std::string& triggered_by);
+
+    void finish(std::int64_t run_id, const std::string& status, const PullProgress& counts,
+                const std::optional<connector::Error>& error);
+
+  private:
+    store::Webstore& store_;
+};
+
+}  // namespace syncline::sync

@@ -1,0 +1,282 @@
+// The pull pipeline against real webstores (SQLite and PostgreSQL), fed by an in-memory source
+// behind the Connector interface, so every edge case (ties, rejects, failures mid-run) is exact.
+// The same pipeline with the real ODBC connector is in odbc_pull_test.cpp.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <Poco/Data/Session.h>
+
+#include <map>
+
+#include "engine/store/migrator.h"
+#include "engine/sync/pull_pipeline.h"
+#include "jobs/pull_jobs.h"
+#include "tests/support/test_env.h"
+
+namespace syncline {
+namespace {
+
+using connector::Error;
+using connector::ErrorKind;
+using connector::PullMode;
+using connector::RecordBatch;
+using connector::Result;
+using Poco::Data::Keywords::into;
+using Poco::Data::Keywords::now;
+using ::testing::HasSubstr;
+
+using Row = std::vector<std::optional<std::string>>;
+const std::vector<std::string> kFields = {"sku", "name", "unit", "list_price", "currency", "erp_modified"};
+
+Row product(const std::string& sku, const std::string& price, const std::string& modified,
+            const std::string& currency = "EUR") {
+    return {sku, "Item " + sku, "PCE", price, currency, modified};
+}
+
+// The ERP table as a list of rows; incremental reads return rows at or after the watermark,
+// like `WHERE ModifiedDate >= ?`. fail_at_batch makes the read fail there, as a dropped connection would.
+class MemoryConnector : public connector::Connector {
+  public:
+    std::vector<Row> rows;
+    std::size_t batch_size = 3;
+    int fail_at_batch = -1;
+    std::optional<std::string> last_watermark;
+
+    std::string kind() const override { return "memory"; }
+    std::vector<std::string> streams() const override { return {"products"}; }
+    Result<std::string> check() override { return std::string("memory"); }
+
+    Result<std::unique_ptr<connector::PullSession>> open(const std::string&, PullMode mode,
+                                                         const std::optional<std::string>& watermark) override {
+        last_watermark = mode == PullMode::Incremental ? watermark : std::nullopt;
+        std::vector<Row> selected;
+        for (const auto& r : rows) {
+            if (!last_watermark || (r[5] && *r[5] >= *last_watermark)) {
+                selected.push_back(r);
+            }
+        }
+        return std::unique_ptr<connector::PullSession>(new Session(std::move(selected), batch_size, fail_at_batch));
+    }
+
+  private:
+    class Session : public connector::PullSession {
+      public:
+        Session(std::vector<Row> rows, std::size_t size, int fail_at)
+            : rows_(std::move(rows)), size_(size), fail_at_(fail_at) {}
+        const std::vector<std::string>& fields() const override { return kFields; }
+        Result<bool> next(RecordBatch& batch) override {
+            batch.clear();
+            if (batch_no_++ == fail_at_) {
+                return Error{ErrorKind::Transient, "08S01", "connection lost"};
+            }
+            for (; pos_ < rows_.size() && batch.rows.size() < size_; ++pos_) {
+                batch.rows.push_back(rows_[pos_]);
+                batch.raw.push_back("ItemCode=" + rows_[pos_][0].value_or("NULL"));
+                batch.row_errors.push_back("");
+            }
+            return !batch.rows.empty();
+        }
+
+      private:
+        std::vector<Row> rows_;
+        std::size_t size_;
+        int fail_at_;
+        int batch_no_ = 0;
+        std::size_t pos_ = 0;
+    };
+};
+
+class PullPipelineTest : public ::testing::TestWithParam<store::Backend> {
+  protected:
+    void SetUp() override {
+        store::ConnectionSettings settings;
+        if (GetParam() == store::Backend::SQLite) {
+            settings.sqlite_path = dir_.file("webstore.db");
+        } else {
+            pg_ = std::make_unique<testing::TestPostgres>();
+            database_ = pg_->createDatabase("pull");
+            settings = pg_->settings(database_);
+        }
+        store_ = store::Webstore::open(settings);
+        store::Migrator(*store_).migrate();
+    }
+    void TearDown() override {
+        store_.reset();
+        if (pg_) {
+            pg_->dropDatabase(database_);
+        }
+    }
+
+    sync::PullResult pull(bool full = false, bool dry_run = false) {
+        sync::PullOptions options;
+        options.job = "catalog";
+        options.node = "test";
+        options.cursor_field = "erp_modified";
+        options.mode = full ? PullMode::Full : PullMode::Incremental;
+        options.dry_run = dry_run;
+        options.overlap_seconds = 60;
+        return sync::PullPipeline(*store_, erp_, jobs::findPullJob("catalog")->entity).run(options);
+    }
+
+    // sku → list_price of the active products in the webstore.
+    std::map<std::string, std::string> activeProducts() {
+        std::vector<std::string> skus;
+        std::vector<std::string> prices;
+        store_->session() << "SELECT sku, CAST(list_price AS TEXT) FROM products WHERE active = " +
+                                 std::string(GetParam() == store::Backend::SQLite ? "1" : "TRUE") + " ORDER BY sku",
+            into(skus), into(prices), now;
+        std::map<std::string, std::string> out;
+        for (std::size_t i = 0; i < skus.size(); ++i) {
+            out[skus[i]] = prices[i];
+        }
+        return out;
+    }
+
+    long count(const std::string& sql) {
+        Poco::Int64 n = 0;
+        store_->session() << sql, into(n), now;
+        return static_cast<long>(n);
+    }
+
+    testing::TempDir dir_;
+    std::unique_ptr<testing::TestPostgres> pg_;
+    std::string database_;
+    std::unique_ptr<store::Webstore> store_;
+    MemoryConnector erp_;
+};
+
+TEST_P(PullPipelineTest, FirstPullAppliesEverythingAndASecondAppliesNothing) {
+    for (int i = 1; i <= 7; ++i) {
+        erp_.rows.push_back(
+            product("A" + std::to_string(i), std::to_string(i) + ".50", "2026-11-01 10:00:0" + std::to_string(i)));
+    }
+    auto r = pull();
+    EXPECT_EQ(r.status, "succeeded");
+    EXPECT_TRUE(r.full) << "no watermark yet: the first pull is full";
+    EXPECT_EQ(r.counts.read, 7);
+    EXPECT_EQ(r.counts.applied, 7);
+    EXPECT_EQ(activeProducts().size(), 7u);
+    EXPECT_EQ(r.watermark_after, "2026-11-01 10:00:07");
+    EXPECT_EQ(count("SELECT COUNT(*) FROM job_runs WHERE status = 'succeeded' AND rows_applied = 7"), 1);
+
+    r = pull(true);
+    EXPECT_EQ(r.counts.applied, 0);
+    EXPECT_EQ(r.counts.unchanged, 7);
+}
+
+TEST_P(PullPipelineTest, MoneyIsStoredExactly) {
+    erp_.rows = {product("A1", "1234567.123456", "2026-11-01 10:00:00"), product("A2", "0.1", "2026-11-01 10:00:00")};
+    pull();
+    const auto products = activeProducts();
+    EXPECT_THAT(products.at("A1"), ::testing::StartsWith("1234567.123456"));
+    EXPECT_THAT(products.at("A2"), ::testing::StartsWith("0.1"));
+}
+
+TEST_P(PullPipelineTest, IncrementalPullDoesNotLoseRowsSharingOrTrailingTheBoundaryTimestamp) {
+    erp_.rows = {product("A1", "1", "2026-11-01 10:00:00"), product("A2", "2", "2026-11-01 10:00:05")};
+    EXPECT_EQ(pull().counts.applied, 2);
+    // Committed late in the ERP: one with the boundary timestamp, one 30 s before it (inside the overlap).
+    erp_.rows.push_back(product("A3", "3", "2026-11-01 10:00:05"));
+    erp_.rows.push_back(product("A4", "4", "2026-11-01 10:00:00"));
+    const auto r = pull();
+    EXPECT_FALSE(r.full);
+    EXPECT_EQ(r.watermark_before, "2026-11-01 10:00:05");
+    EXPECT_EQ(erp_.last_watermark, "2026-11-01 09:59:05") << "the watermark minus the 60 s overlap";
+    EXPECT_EQ(r.counts.applied, 2);
+    EXPECT_EQ(r.counts.unchanged, 2) << "A1 and A2 were re-read by the overlap and cost nothing";
+    EXPECT_EQ(activeProducts().size(), 4u);
+}
+
+TEST_P(PullPipelineTest, BadRecordsAreRejectedWithFieldAndReasonAndTheRestIsApplied) {
+    erp_.rows = {product("OK1", "10", "2026-11-01 10:00:00"),        product("NEG", "-1", "2026-11-01 10:00:00"),
+                 product("NAN", "NaN", "2026-11-01 10:00:00"),       product("BAD", "12,5.3", "2026-11-01 10:00:00"),
+                 product("CUR", "10", "2026-11-01 10:00:00", "EUX"), product("", "10", "2026-11-01 10:00:00"),
+                 product("OK2", "20", "2026-11-01 10:00:00"),        product("OK2", "21", "2026-11-01 10:00:00")};
+    erp_.batch_size = 100;
+    const auto r = pull();
+    EXPECT_EQ(r.status, "completed_with_rejects");
+    EXPECT_EQ(r.counts.applied, 2);
+    EXPECT_EQ(r.counts.rejected, 6);
+    EXPECT_EQ(activeProducts(), (std::map<std::string, std::string>{{"OK1", activeProducts().at("OK1")},
+                                                                    {"OK2", activeProducts().at("OK2")}}));
+    std::vector<std::string> keys, fields, reasons, raws;
+    store_->session() << "SELECT entity_key, field, reason, raw FROM rejects WHERE run_id = " +
+                             std::to_string(r.run_id) + " ORDER BY reject_id",
+        into(keys), into(fields), into(reasons), into(raws), now;
+    ASSERT_EQ(keys.size(), 6u);
+    std::map<std::string, std::pair<std::string, std::string>> by_key;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        by_key[keys[i]] = {fields[i], reasons[i]};
+    }
+    EXPECT_EQ(by_key["NEG"].first, "list_price");
+    EXPECT_EQ(by_key["NAN"].first, "list_price");
+    EXPECT_EQ(by_key["BAD"].first, "list_price");
+    EXPECT_EQ(by_key["CUR"].first, "currency");
+    EXPECT_EQ(by_key[""].first, "sku");
+    EXPECT_THAT(by_key["OK2"].second, HasSubstr("twice in one batch"));
+    EXPECT_THAT(raws[0], HasSubstr("\"source\":\"ItemCode=NEG\""));
+}
+
+TEST_P(PullPipelineTest, FullPullDeactivatesMissingRowsButRefusesToEmptyTheShop) {
+    for (int i = 0; i < 10; ++i) {
+        erp_.rows.push_back(product("A" + std::to_string(i), "1", "2026-11-01 10:00:00"));
+    }
+    pull(true);
+    erp_.rows.pop_back();  // A9 deleted in the ERP
+    auto r = pull(true);
+    EXPECT_EQ(r.status, "succeeded");
+    EXPECT_EQ(r.counts.deactivated, 1);
+    EXPECT_EQ(activeProducts().size(), 9u);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM products"), 10) << "deactivated, never deleted";
+
+    erp_.rows.resize(2);  // the ERP view suddenly returns 2 of 9
+    r = pull(true);
+    EXPECT_EQ(r.status, "failed");
+    ASSERT_TRUE(r.error);
+    EXPECT_THAT(r.error->message, HasSubstr("would deactivate 7 of 9 products"));
+    EXPECT_EQ(activeProducts().size(), 9u) << "nothing deactivated";
+
+    erp_.rows.push_back(product("A9", "1", "2026-11-01 10:00:00"));  // comes back: active again
+    for (int i = 2; i < 9; ++i) {
+        erp_.rows.push_back(product("A" + std::to_string(i), "1", "2026-11-01 10:00:00"));
+    }
+    r = pull(true);
+    EXPECT_EQ(activeProducts().size(), 10u);
+}
+
+TEST_P(PullPipelineTest, DryRunReportsButCommitsNothing) {
+    erp_.rows = {product("A1", "1", "2026-11-01 10:00:00"), product("A2", "2", "2026-11-01 10:00:00")};
+    const auto r = pull(false, true);
+    EXPECT_EQ(r.counts.applied, 2);
+    EXPECT_TRUE(activeProducts().empty());
+    EXPECT_EQ(count("SELECT COUNT(*) FROM sync_state"), 0);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM sync_cursors"), 0);
+    EXPECT_EQ(pull().counts.applied, 2);
+}
+
+TEST_P(PullPipelineTest, TransientFailureMidRunKeepsWholeBatchesAndTheNextRunCompletes) {
+    for (int i = 0; i < 9; ++i) {
+        erp_.rows.push_back(product("A" + std::to_string(i), "1", "2026-11-01 10:00:0" + std::to_string(i)));
+    }
+    erp_.fail_at_batch = 1;  // the first batch of 3 arrives, then the connection drops
+    auto r = pull();
+    EXPECT_EQ(r.status, "failed");
+    ASSERT_TRUE(r.error);
+    EXPECT_EQ(r.error->kind, ErrorKind::Transient);
+    EXPECT_EQ(activeProducts().size(), 3u) << "whole batches or nothing";
+    EXPECT_EQ(count("SELECT COUNT(*) FROM sync_cursors"), 0) << "the watermark did not move";
+
+    erp_.fail_at_batch = -1;
+    r = pull();
+    EXPECT_EQ(r.status, "succeeded");
+    EXPECT_EQ(r.counts.applied, 6);
+    EXPECT_EQ(r.counts.unchanged, 3);
+    EXPECT_EQ(activeProducts().size(), 9u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, PullPipelineTest,
+                         ::testing::Values(store::Backend::SQLite, store::Backend::PostgreSQL),
+                         [](const auto& info) { return store::toString(info.param); });
+
+}  // namespace
+}  // namespace syncline
