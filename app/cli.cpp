@@ -118,7 +118,13 @@ int runCli(int argc, char** argv) {
     connectors_test->add_flag("--tables", with_tables, "also list the ERP's tables with their row counts");
     connectors_test->callback([&] { action = [&] { return commandConnectorsTest(options, with_tables); }; });
 
-    addPlannedCommand(app, "run", "run a sync job now", action);
+    RunOptions run;
+    auto* run_cmd = app.add_subcommand("run", "run a pull job now: catalog, stock, customers, prices");
+    run_cmd->add_option("job", run.job, "the job")->required();
+    run_cmd->add_flag("--full", run.full, "read everything (and deactivate what the ERP no longer has)");
+    run_cmd->add_flag("--dry-run", run.dry_run, "do everything but commit; report what would change");
+    run_cmd->callback([&] { action = [&] { return commandRun(options, run); }; });
+
     addPlannedCommand(app, "jobs", "list jobs and their schedules", action);
     addPlannedCommand(app, "orders", "list and retry orders pushed to the ERP", action);
     addPlannedCommand(app, "price", "price an item for a customer and explain it", action);

@@ -50,4 +50,16 @@ int commandRejects(const GlobalOptions& options, const RejectsOptions& rejects);
 /// Exit codes follow the error's kind: 75 transient, 78 config, 69 otherwise.
 int commandConnectorsTest(const GlobalOptions& options, bool with_tables);
 
+struct RunOptions {
+    std::string job;
+    bool full = false;
+    bool dry_run = false;
+};
+/// Runs one pull job. Exit 0 succeeded, 65 completed with rejects (or a refused deactivation),
+/// 75 transient ERP failure (retry later), 78 config.
+int commandRun(const GlobalOptions& options, const RunOptions& run);
+
+/// Points unixODBC at the config's odbc_ini_dir (before the first ODBC call of the process).
+void useOdbcIniDir(const config::ErpConfig& erp);
+
 }  // namespace syncline::app

@@ -32,6 +32,8 @@ int exitCodeFor(connector::ErrorKind kind) {
     return kExitUnavailable;
 }
 
+}  // namespace
+
 void useOdbcIniDir(const config::ErpConfig& erp) {
     if (erp.odbc_ini_dir.empty()) {
         return;
@@ -40,6 +42,8 @@ void useOdbcIniDir(const config::ErpConfig& erp) {
     ::setenv("ODBCSYSINI", erp.odbc_ini_dir.c_str(), 1);
     ::setenv("ODBCINI", (erp.odbc_ini_dir + "/odbc.ini").c_str(), 1);
 }
+
+namespace {
 
 odbc::Connection connectErp(const config::ErpConfig& erp) {
     useOdbcIniDir(erp);

@@ -7,20 +7,13 @@
 #include "app/commands.h"
 #include "app/exit_codes.h"
 #include "app/output.h"
+#include "engine/store/dialect.h"
 
 namespace syncline::app {
 
 namespace {
 
 using Poco::Data::Keywords::use;
-
-// A UTC timestamp column as ISO-8601 text on both backends.
-std::string isoTime(store::Backend backend, const std::string& column) {
-    if (backend == store::Backend::SQLite) {
-        return column;
-    }
-    return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
-}
 
 nlohmann::json toJson(const Poco::Dynamic::Var& value) {
     if (value.isEmpty()) {
@@ -52,8 +45,8 @@ int commandRuns(const GlobalOptions& options, const RunsOptions& runs) {
     const auto config = loadConfig(options);
     auto webstore = openWebstore(config);
     const auto b = webstore->backend();
-    std::string sql = "SELECT run_id, job, mode, status, " + isoTime(b, "started_at") + ", " +
-                      isoTime(b, "finished_at") +
+    std::string sql = "SELECT run_id, job, mode, status, " + store::isoTimeColumn(b, "started_at") + ", " +
+                      store::isoTimeColumn(b, "finished_at") +
                       ", rows_read, rows_applied, rows_unchanged, rows_rejected, error FROM job_runs";
     std::string job = runs.job;
     int limit = runs.limit;
@@ -81,7 +74,7 @@ int commandRejects(const GlobalOptions& options, const RejectsOptions& rejects) 
     int limit = rejects.limit;
     Poco::Data::Statement statement(webstore->session());
     statement << "SELECT reject_id, run_id, entity, entity_key, field, reason, raw, " +
-                     isoTime(webstore->backend(), "created_at") + " FROM rejects" +
+                     store::isoTimeColumn(webstore->backend(), "created_at") + " FROM rejects" +
                      (rejects.run_id ? " WHERE run_id = $1 ORDER BY reject_id DESC LIMIT $2"
                                      : " ORDER BY reject_id DESC LIMIT $1");
     if (rejects.run_id) {

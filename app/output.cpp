@@ -7,11 +7,27 @@ namespace syncline::app {
 
 namespace {
 
+// Text cells are cut at this many bytes; --json has the whole value.
+constexpr std::size_t kMaxCell = 72;
+
 std::string cell(const nlohmann::json& value) {
     if (value.is_null()) {
         return "-";
     }
-    return value.is_string() ? value.get<std::string>() : value.dump();
+    std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+    for (auto& c : text) {
+        if (c == '\n' || c == '\t') {
+            c = ' ';
+        }
+    }
+    if (text.size() > kMaxCell) {
+        std::size_t cut = kMaxCell - 3;
+        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+            --cut;  // do not split a UTF-8 character
+        }
+        text = text.substr(0, cut) + "...";
+    }
+    return text;
 }
 
 }  // namespace

@@ -26,6 +26,28 @@ echo
 echo "== 4. the ERP as syncline sees it over ODBC"
 "${syncline[@]}" connectors test --tables
 
+# A job that completed with rejected records exits 65: the demo goes on and shows them.
+run_job() {
+    local rc=0
+    "${syncline[@]}" --log-level warn run "$@" || rc=$?
+    if [ "$rc" != 0 ] && [ "$rc" != 65 ]; then
+        exit "$rc"
+    fi
+}
+
 echo
-echo "Demo ready. The pull jobs (catalog, stock, customers, prices) are the next step of the roadmap;"
-echo "until they land, 'syncline runs' lists no runs. Try: ${syncline[*]} --json connectors test --tables"
+echo "== 5. pull everything from the ERP into the webstore"
+for job in catalog stock customers prices; do run_job "$job"; done
+
+echo
+echo "== 6. the same again: nothing changed in the ERP, so nothing is applied"
+for job in catalog stock customers prices; do run_job "$job"; done
+
+echo
+echo "== 7. recent runs, and the records the ERP sent that the webstore refused"
+"${syncline[@]}" runs --limit 8
+"${syncline[@]}" rejects --limit 5
+
+echo
+echo "Demo ready: webstore $out/webstore.db (sqlite3 $out/webstore.db 'SELECT * FROM products LIMIT 5')."
+echo "Try: ${syncline[*]} run catalog --full --dry-run"

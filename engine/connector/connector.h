@@ -32,7 +32,7 @@ enum class PullMode { Full, Incremental };
 /// An open read of one stream. Created by Connector::open; used by one thread (the job's); not thread-safe.
 /// May hold a server cursor and a connection until destroyed.
 class PullSession {
-public:
+  public:
     virtual ~PullSession() = default;
 
     /// The canonical field names, in the order of each row's values.
@@ -46,7 +46,7 @@ public:
 
 /// An ERP connector. Configured at construction; used by one job thread at a time.
 class Connector {
-public:
+  public:
     virtual ~Connector() = default;
 
     /// A short name for logs and the UI ("odbc").

@@ -8,11 +8,11 @@ namespace syncline::connector {
 
 /// How a config-driven connector turns one source column into a canonical field's text.
 enum class FieldType {
-    Text,       ///< as is, trailing spaces removed (CHAR padding); empty stays empty
-    Code,       ///< a key or code: leading and trailing spaces removed
-    Decimal,    ///< a number as returned by the driver ("12.500000", "12,5", " 7", "1E2" is refused) → "12.5"
-    Flag,       ///< 'Y'/'N', '1'/'0', 'true'/'false', 'J'/'N', 'X'/'' (case-insensitive) → "1" / "0"
-    Date,       ///< 'YYYY-MM-DD' with any time part dropped → "YYYY-MM-DD"
+    Text,     ///< as is, trailing spaces removed (CHAR padding); empty stays empty
+    Code,     ///< a key or code: leading and trailing spaces removed
+    Decimal,  ///< a number as returned by the driver ("12.500000", "12,5", " 7", "1E2" is refused) → "12.5"
+    Flag,     ///< 'Y'/'N', '1'/'0', 'true'/'false', 'J'/'N', 'X'/'' (case-insensitive) → "1" / "0"
+    Date,     ///< 'YYYY-MM-DD' with any time part dropped → "YYYY-MM-DD"
     /// 'YYYY-MM-DD[ T]HH:MM:SS[.ffffff]' → "YYYY-MM-DD HH:MM:SS[.ffffff]" (trailing fraction zeros dropped, the
     /// source's local time kept as is). The SQL literal form, so a watermark made of it can be bound back into the
     /// ERP's incremental query and compares right both as a timestamp and as text.
@@ -25,8 +25,8 @@ std::optional<FieldType> parseFieldType(const std::string& name);
 
 /// One canonical field of a stream and where its value comes from.
 struct FieldMapping {
-    std::string field;                         ///< canonical field name, e.g. "sku"
-    std::string column;                        ///< source column (result-set column name, case-insensitive)
+    std::string field;   ///< canonical field name, e.g. "sku"
+    std::string column;  ///< source column (result-set column name, case-insensitive)
     FieldType type = FieldType::Text;
     std::string prefix;                        ///< prepended to a non-empty value (codes that need a prefix)
     std::optional<std::string> default_value;  ///< used when the column is NULL (or empty after trimming)

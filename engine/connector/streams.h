@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,7 @@ struct StreamField {
     std::string name;
     FieldType default_type;  ///< how a config-driven connector normalizes it unless the config says otherwise
     bool required;           ///< the stream's mapping must name a column for it
+    std::optional<std::string> null_as = std::nullopt;  ///< stored instead of NULL (the webstore column is NOT NULL)
 };
 
 /// The pull streams ("products", "stock", "customers", "price_rules"), in dependency order.

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/connector/streams.h"
 #include "engine/store/transaction.h"
 #include "engine/sync/batch_writer.h"
 #include "engine/sync/run_log.h"
@@ -68,6 +69,11 @@ class PullRun {
             const auto it = std::find(fields.begin(), fields.end(), key);
             key_index_.push_back(it == fields.end() ? fields.size() : static_cast<std::size_t>(it - fields.begin()));
         }
+        for (const auto& field : fields) {
+            const auto& spec = connector::streamFields(entity.stream);
+            const auto f = std::find_if(spec.begin(), spec.end(), [&](const auto& s) { return s.name == field; });
+            null_as_.push_back(f == spec.end() ? std::nullopt : f->null_as);
+        }
         const auto it = std::find(fields.begin(), fields.end(), options.cursor_field);
         cursor_index_ = it == fields.end() ? fields.size() : static_cast<std::size_t>(it - fields.begin());
     }
@@ -76,7 +82,7 @@ class PullRun {
     PullProgress counts;
     std::optional<std::string> max_cursor;
 
-    void apply(std::int64_t run_id, const connector::RecordBatch& batch) {
+    void apply(std::int64_t run_id, connector::RecordBatch& batch) {
         ChangedRows changed;
         std::vector<Reject> rejects;
         std::vector<std::string> keys;
@@ -85,7 +91,12 @@ class PullRun {
         std::unordered_set<std::string> in_batch;
         for (std::size_t r = 0; r < batch.rows.size(); ++r) {
             ++counts.read;
-            const auto& row = batch.rows[r];
+            auto& row = batch.rows[r];
+            for (std::size_t i = 0; i < row.size() && i < null_as_.size(); ++i) {
+                if (!row[i] && null_as_[i]) {
+                    row[i] = null_as_[i];  // an optional field the webstore keeps as '' (or its default)
+                }
+            }
             const std::string source = r < batch.raw.size() ? batch.raw[r] : "";
             std::string key = keyOf(row);
             if (r < batch.row_errors.size() && !batch.row_errors[r].empty()) {
@@ -195,6 +206,7 @@ class PullRun {
     std::vector<std::size_t> key_index_;
     std::size_t cursor_index_;
     std::vector<std::uint64_t> seen_;
+    std::vector<std::optional<std::string>> null_as_;
 };
 
 }  // namespace

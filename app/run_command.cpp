@@ -1,0 +1,125 @@
+// run JOB: one pull job now, with a progress line on a terminal and a summary (also --json).
+#include <chrono>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "app/commands.h"
+#include "app/exit_codes.h"
+#include "app/progress.h"
+#include "connectors/odbc/connection_string.h"
+#include "connectors/odbc/odbc_connector.h"
+#include "jobs/pull_jobs.h"
+
+namespace syncline::app {
+
+namespace {
+
+int exitCodeFor(const sync::PullResult& result) {
+    if (!result.error) {
+        return result.status == "completed_with_rejects" ? kExitData : kExitOk;
+    }
+    switch (result.error->kind) {
+        case connector::ErrorKind::Transient:
+            return kExitTempFail;
+        case connector::ErrorKind::Config:
+            return kExitConfig;
+        case connector::ErrorKind::Data:
+            return kExitData;
+        case connector::ErrorKind::Fatal:
+            return kExitSoftware;
+    }
+    return kExitSoftware;
+}
+
+nlohmann::json toJson(const std::string& job, const sync::PullResult& r, bool dry_run, double seconds) {
+    nlohmann::json out = {{"job", job},
+                          {"run_id", r.run_id},
+                          {"status", r.status},
+                          {"mode", r.full ? "full" : "incremental"},
+                          {"dry_run", dry_run},
+                          {"read", r.counts.read},
+                          {"applied", r.counts.applied},
+                          {"unchanged", r.counts.unchanged},
+                          {"rejected", r.counts.rejected},
+                          {"deactivated", r.counts.deactivated},
+                          {"seconds", static_cast<std::int64_t>(seconds * 1000) / 1000.0},
+                          {"watermark_before", r.watermark_before ? nlohmann::json(*r.watermark_before) : nullptr},
+                          {"watermark_after", r.watermark_after ? nlohmann::json(*r.watermark_after) : nullptr}};
+    if (r.error) {
+        out["error"] = {{"kind", std::string(connector::toString(r.error->kind))},
+                        {"code", r.error->code},
+                        {"message", r.error->message}};
+    }
+    return out;
+}
+
+}  // namespace
+
+std::unique_ptr<connector::Connector> makeConnector(const config::Config& config) {
+    useOdbcIniDir(config.erp);
+    odbc::OdbcConnectorConfig c;
+    const std::string target = config.erp.dsn.empty() ? config.erp.connection_string : config.erp.dsn;
+    c.connection_string = odbc::buildConnectionString(target, config.erp.user, config.erp.password.reveal());
+    c.login_timeout = std::chrono::seconds(config.erp.login_timeout_s);
+    c.query_timeout = std::chrono::seconds(config.erp.query_timeout_s);
+    c.streams = config.erp.streams;
+    return std::make_unique<odbc::OdbcConnector>(std::move(c));
+}
+
+int commandRun(const GlobalOptions& options, const RunOptions& run) {
+    const auto config = loadConfig(options);
+    const auto* job = jobs::findPullJob(run.job);
+    if (job == nullptr) {
+        std::cerr << "syncline run: unknown job '" << run.job << "'; jobs:";
+        for (const auto& j : jobs::pullJobs()) {
+            std::cerr << " " << j.name;
+        }
+        std::cerr << "\n";
+        return kExitUsage;
+    }
+    const auto stream = std::find_if(config.erp.streams.begin(), config.erp.streams.end(),
+                                     [&](const connector::StreamConfig& s) { return s.stream == job->entity.stream; });
+    if (stream == config.erp.streams.end()) {
+        std::cerr << "syncline run " << job->name << ": the config has no [erp.streams." << job->entity.stream
+                  << "] to read from\n";
+        return kExitConfig;
+    }
+    auto webstore = openWebstore(config);
+    auto connector = makeConnector(config);
+    sync::PullOptions pull;
+    pull.job = job->name;
+    pull.node = config.node_name;
+    pull.cursor_field = stream->cursor_field;
+    pull.mode = run.full ? connector::PullMode::Full : connector::PullMode::Incremental;
+    pull.dry_run = run.dry_run;
+    pull.overlap_seconds = config.sync.overlap_seconds;
+    pull.max_deactivate_percent = config.sync.max_deactivate_percent;
+    ProgressLine line(job->name);
+    const auto started = std::chrono::steady_clock::now();
+    const auto result =
+        sync::PullPipeline(*webstore, *connector, job->entity).run(pull, [&](const sync::PullProgress& p) {
+            line.update(p);
+        });
+    line.done();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (options.json) {
+        std::cout << toJson(job->name, result, run.dry_run, seconds).dump(2) << "\n";
+    } else {
+        std::cout << job->name << (run.dry_run ? " (dry run: nothing committed)" : "") << ": " << result.status
+                  << " (run " << result.run_id << ", " << (result.full ? "full" : "incremental") << ", "
+                  << static_cast<long long>(seconds * 1000) << " ms)\n"
+                  << "  read " << result.counts.read << ", applied " << result.counts.applied << ", unchanged "
+                  << result.counts.unchanged << ", rejected " << result.counts.rejected << ", deactivated "
+                  << result.counts.deactivated << "\n";
+        if (result.counts.rejected > 0) {
+            std::cout << "  see the rejected records: syncline rejects --run " << result.run_id << "\n";
+        }
+        if (result.error) {
+            std::cerr << "syncline run " << job->name << ": " << result.error->describe() << "\n";
+        }
+    }
+    return exitCodeFor(result);
+}
+
+}  // namespace syncline::app

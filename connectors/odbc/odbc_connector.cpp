@@ -1,0 +1,76 @@
+#include "connectors/odbc/odbc_connector.h"
+
+#include <algorithm>
+#include <exception>
+#include <utility>
+
+#include "connectors/odbc/catalog.h"
+#include "connectors/odbc/odbc_error.h"
+#include "connectors/odbc/odbc_pull_session.h"
+#include "connectors/odbc/streaming_attributes.h"
+
+namespace syncline::odbc {
+
+using connector::Error;
+using connector::ErrorKind;
+using connector::Result;
+
+OdbcConnector::OdbcConnector(OdbcConnectorConfig config) : config_(std::move(config)) {}
+
+std::string OdbcConnector::kind() const {
+    return "odbc";
+}
+
+std::vector<std::string> OdbcConnector::streams() const {
+    std::vector<std::string> names;
+    for (const auto& stream : config_.streams) {
+        names.push_back(stream.stream);
+    }
+    return names;
+}
+
+Result<std::string> OdbcConnector::check() {
+    try {
+        Connection connection(config_.connection_string, config_.login_timeout);
+        const ConnectionInfo info = describe(connection);
+        return info.dbms_name + " " + info.dbms_version + " via " + info.driver_name + " " + info.driver_version;
+    } catch (const OdbcError& error) {
+        return toError(error);
+    } catch (const std::exception& error) {
+        return Error{ErrorKind::Fatal, "", error.what()};
+    }
+}
+
+Result<std::unique_ptr<connector::PullSession>> OdbcConnector::open(const std::string& stream, connector::PullMode mode,
+                                                                    const std::optional<std::string>& watermark) {
+    const auto it = std::find_if(config_.streams.begin(), config_.streams.end(),
+                                 [&](const connector::StreamConfig& s) { return s.stream == stream; });
+    if (it == config_.streams.end()) {
+        std::string configured;
+        for (const auto& name : streams()) {
+            configured += (configured.empty() ? "" : ", ") + name;
+        }
+        return Error{ErrorKind::Config, "",
+                     "stream '" + stream + "' is not configured for the ODBC connector; configured: " +
+                         (configured.empty() ? "none" : configured)};
+    }
+    try {
+        PullQuery query;
+        query.connection_string =
+            withStreamingAttributes(config_.connection_string, static_cast<std::size_t>(std::max(it->batch_size, 1)));
+        query.login_timeout = config_.login_timeout;
+        query.query_timeout = config_.query_timeout;
+        query.stream = *it;
+        const bool incremental =
+            mode == connector::PullMode::Incremental && !it->incremental_query.empty() && watermark.has_value();
+        query.sql = incremental ? it->incremental_query : it->query;
+        if (incremental) {
+            query.parameters.push_back(watermark);
+        }
+        return OdbcPullSession::open(query);
+    } catch (const std::exception& error) {
+        return Error{ErrorKind::Fatal, "", "stream '" + stream + "': " + error.what()};
+    }
+}
+
+}  // namespace syncline::odbc

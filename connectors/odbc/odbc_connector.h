@@ -1,0 +1,62 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "connectors/odbc/connection.h"
+#include "engine/connector/connector.h"
+#include "engine/connector/stream_config.h"
+
+namespace syncline::odbc {
+
+/// The configuration of an OdbcConnector, already validated by the config reader.
+struct OdbcConnectorConfig {
+    /// Complete connection string with UID/PWD, built by the caller with buildConnectionString. Never logged: errors
+    /// have its passwords removed.
+    std::string connection_string;
+    std::chrono::seconds login_timeout{Connection::kDefaultLoginTimeout};
+    std::chrono::seconds query_timeout{300};  ///< per query execution and per fetch; 0 = no limit
+    std::vector<connector::StreamConfig> streams;
+};
+
+/// The config-only SQL connector, pull side: each stream is an SQL query of the ERP's own whose result columns are
+/// mapped to canonical fields (see OdbcPullSession for batches, normalization and errors).
+///
+/// Streaming: before connecting a session, the connector adds the attributes that make a recognized driver stream
+/// its result instead of loading it whole (withStreamingAttributes: psqlODBC UseDeclareFetch=1 and Fetch=<the
+/// stream's batch_size>, sqliteodbc StepAPI=1), unless the connection string or the DSN sets them already.
+///
+/// Used by one job thread at a time; each call blocks on the ERP. Never throws: failures are connector::Error
+/// values, ODBC ones classified by SQLSTATE (toError).
+class OdbcConnector final : public connector::Connector {
+  public:
+    explicit OdbcConnector(OdbcConnectorConfig config);
+
+    /// "odbc".
+    std::string kind() const override;
+    /// The configured streams' names, in config order.
+    std::vector<std::string> streams() const override;
+
+    /// Connects (blocking up to the login timeout) and describes the source: "PostgreSQL 15.20 via psqlodbcw.so
+    /// 13.02.0000" (DBMS name and version via driver library and version, as the driver reports them).
+    connector::Result<std::string> check() override;
+
+    /// Opens a session on a new connection (one per session) and executes the stream's query:
+    /// - Full: `query`.
+    /// - Incremental: `incremental_query` with `watermark` bound as its only parameter (text; the driver converts it
+    ///   to the compared column's type). When the stream has no incremental_query, or there is no watermark yet (the
+    ///   first run), the full `query` runs instead: an incremental pull never silently reads nothing.
+    /// Config error for a stream that is not configured, a batch_size below 1, no mapped field, a default that does
+    /// not fit its type, or a mapped column missing from the query's result (the message lists the result's
+    /// columns). Blocks for the login and the query's execution (up to the query timeout).
+    connector::Result<std::unique_ptr<connector::PullSession>> open(
+        const std::string& stream, connector::PullMode mode, const std::optional<std::string>& watermark) override;
+
+  private:
+    OdbcConnectorConfig config_;
+};
+
+}  // namespace syncline::odbc

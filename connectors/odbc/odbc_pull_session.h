@@ -1,0 +1,74 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "connectors/odbc/batch_reader.h"
+#include "connectors/odbc/connection.h"
+#include "engine/connector/connector.h"
+#include "engine/connector/stream_config.h"
+
+namespace syncline::odbc {
+
+/// What an OdbcPullSession runs: a connection string with the streaming attributes already added, the stream, and
+/// the query with its parameters.
+struct PullQuery {
+    std::string connection_string;  ///< complete, with credentials: never logged
+    std::chrono::seconds login_timeout{Connection::kDefaultLoginTimeout};
+    std::chrono::seconds query_timeout{0};
+    connector::StreamConfig stream;
+    std::string sql;
+    std::vector<std::optional<std::string>> parameters;
+};
+
+/// One read of a stream of a config-driven ODBC connector, on a connection of its own (opened by open(), closed
+/// at the end of the stream, after an error, or when the session is destroyed). Rows are array-fetched
+/// (BatchReader, stream.batch_size rows per fetch) and each mapped column is normalized (normalizeField) into the
+/// canonical text of its field.
+///
+/// Per row of a batch: `rows` holds the fields' values in fields() order; `raw` holds "Column=value; ..." of every
+/// column of the source row as the driver returned it (NULL as NULL, cut at about 1 KB); `row_errors` holds the
+/// first normalization failure of the row as "field 'list_price': '12,5.3' is not a decimal number" (the failing
+/// field is std::nullopt and the row is still delivered, so the pipeline can reject it with its raw values), or "".
+/// A value longer than its column's array buffer is such a row error too, never cut silently.
+///
+/// Used by one thread (the job's); next() blocks on the ERP. Never throws: ODBC failures come back as
+/// connector::Error classified by SQLSTATE (a connection lost mid-read is transient); after an error every later
+/// next() returns the same error.
+class OdbcPullSession final : public connector::PullSession {
+  public:
+    /// Connects, executes the query and maps each field's column (case-insensitive) to a result column. Blocks up to
+    /// the login timeout and for the query's execution. Config error when a mapped column is not in the result (the
+    /// message lists the columns the query returns) or appears in it twice; ODBC failures by their SQLSTATE.
+    static connector::Result<std::unique_ptr<connector::PullSession>> open(const PullQuery& query);
+
+    ~OdbcPullSession() override;
+
+    const std::vector<std::string>& fields() const override { return fields_; }
+    connector::Result<bool> next(connector::RecordBatch& batch) override;
+
+  private:
+    OdbcPullSession(connector::StreamConfig stream, std::unique_ptr<Connection> connection,
+                    std::unique_ptr<BatchReader> reader, std::vector<std::size_t> field_columns);
+
+    // Fills row `index` of `batch` (which exists) from `row` of the reader's block.
+    void fillRow(connector::RecordBatch& batch, std::size_t index, std::size_t row) const;
+    void writeRaw(std::string& raw, std::size_t row) const;
+    void release();
+
+    connector::StreamConfig stream_;
+    std::vector<std::string> fields_;
+    std::vector<std::size_t> field_columns_;  // per field of stream_.fields: its column in the reader
+    std::unique_ptr<Connection> connection_;
+    std::unique_ptr<BatchReader> reader_;
+    std::size_t block_rows_ = 0;  // rows of the reader's current block
+    std::size_t next_row_ = 0;    // the first of them not yet delivered
+    bool done_ = false;
+    std::optional<connector::Error> failure_;
+};
+
+}  // namespace syncline::odbc

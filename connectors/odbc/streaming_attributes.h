@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "connectors/odbc/connection_string.h"
+
+namespace syncline::odbc {
+
+/// ODBC drivers whose streaming settings Syncline knows.
+enum class DriverFamily {
+    PsqlOdbc,    ///< psqlODBC (PostgreSQL Unicode / ANSI, psqlodbcw.so, psqlodbca.so)
+    SqliteOdbc,  ///< sqliteodbc (SQLite3, libsqlite3odbc.so)
+    Other,
+};
+
+/// The `key=value` attributes of a connection string in order, keys trimmed, brace quoting of values undone
+/// (`{a;b}` → `a;b`, `}}` → `}`). Pure: any thread, never throws (except std::bad_alloc).
+std::vector<ConnectionAttribute> parseConnectionAttributes(std::string_view connection_string);
+
+/// The driver family a connection string leads to: by its `Driver` attribute, or for `DSN=name` by the DSN's
+/// `Driver` in odbc.ini; a driver name is also looked up in odbcinst.ini to see its library. Matched by name and
+/// library ("psqlodbc"/"postgres", "sqlite"). Reads the ini files through unixODBC (ODBCSYSINI/ODBCINI): any
+/// thread, no network, never throws (except std::bad_alloc); Other when nothing matches.
+DriverFamily driverFamily(std::string_view connection_string);
+
+/// `connection_string` with the attributes that make the driver stream a result instead of loading all of it into
+/// memory first (psqlODBC 1.5 GB and sqliteodbc 1.3 GB for 5M rows otherwise), appended when the driver is
+/// recognized (driverFamily) and the setting is neither in the connection string (under any of its names, any
+/// letter case) nor in the DSN's odbc.ini section — a setting the user made is never overridden:
+/// - psqlODBC: `UseDeclareFetch=1` (read through a server cursor; alias B6) and `Fetch=<fetch_rows>` (rows per
+///   cursor FETCH; alias A7);
+/// - sqliteodbc: `StepAPI=1` (step through the statement instead of sqlite3_get_table).
+/// Other drivers: unchanged. The result holds the password of the input: never log it.
+/// Same threading and errors as driverFamily.
+std::string withStreamingAttributes(std::string_view connection_string, std::size_t fetch_rows);
+
+}  // namespace syncline::odbc
