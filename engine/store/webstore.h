@@ -39,8 +39,8 @@ class StoreUnavailable : public std::runtime_error {
 };
 
 /// An open connection to the webstore database.
-/// SQL placeholders are written $1, $2, ... in order of first use: PostgreSQL needs that form, and
-/// SQLite reads it as named parameters numbered in the same order. One per thread; not thread-safe.
+/// SQL placeholders are written $1, $2, ... and must first appear in ascending order: PostgreSQL
+/// needs that form, and SQLite reads them as named parameters numbered by first appearance. One per thread; not thread-safe.
 /// SQLite is opened in WAL mode with foreign keys on and a busy timeout, so that the storefront
 /// and the engine can use the file at the same time.
 class Webstore {

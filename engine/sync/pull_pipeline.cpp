@@ -266,35 +266,40 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
                 progress(result.counts);
             }
         }
-        store::Transaction tx(store_);
-        if (result.full) {
-            const auto missing = run.missingKeys();
-            const auto active = run.writer().activeCount();
-            if (!missing.empty() && static_cast<std::int64_t>(missing.size()) * 100 >
-                                        active * static_cast<std::int64_t>(options.max_deactivate_percent)) {
-                result.counts = run.counts;
-                return finish("failed",
-                              connector::Error{connector::ErrorKind::Data, "deactivate-guard",
+        // The last transaction: deactivations and the new watermark. job_runs is written after it ends.
+        std::optional<connector::Error> refused;
+        {
+            store::Transaction tx(store_);
+            if (result.full) {
+                const auto missing = run.missingKeys();
+                const auto active = run.writer().activeCount();
+                if (!missing.empty() && static_cast<std::int64_t>(missing.size()) * 100 >
+                                            active * static_cast<std::int64_t>(options.max_deactivate_percent)) {
+                    refused = connector::Error{connector::ErrorKind::Data, "deactivate-guard",
                                                "the full pull would deactivate " + std::to_string(missing.size()) +
                                                    " of " + std::to_string(active) + " " + entity_.stream +
                                                    " (more than " + std::to_string(options.max_deactivate_percent) +
-                                                   "%); nothing was deactivated. Check the ERP query, or "
-                                                   "raise sync.max_deactivate_percent for one run"});
+                                                   "%); nothing was deactivated. Check the ERP query, or raise "
+                                                   "sync.max_deactivate_percent for one run"};
+                } else {
+                    run.writer().deactivate(missing);
+                    run.counts.deactivated = static_cast<std::int64_t>(missing.size());
+                }
             }
-            run.writer().deactivate(missing);
-            run.counts.deactivated = static_cast<std::int64_t>(missing.size());
-        }
-        if (run.max_cursor && (!result.watermark_before || *run.max_cursor > *result.watermark_before)) {
-            run.writer().setWatermark(*run.max_cursor);
-        }
-        result.watermark_after =
-            run.max_cursor && (!result.watermark_before || *run.max_cursor > *result.watermark_before)
-                ? run.max_cursor
-                : result.watermark_before;
-        if (!options.dry_run) {
-            tx.commit();
+            const bool advanced =
+                !refused && run.max_cursor && (!result.watermark_before || *run.max_cursor > *result.watermark_before);
+            if (advanced) {
+                run.writer().setWatermark(*run.max_cursor);
+            }
+            result.watermark_after = advanced ? run.max_cursor : result.watermark_before;
+            if (!options.dry_run && !refused) {
+                tx.commit();
+            }
         }
         result.counts = run.counts;
+        if (refused) {
+            return finish("failed", refused);
+        }
         return finish(run.counts.rejected > 0 ? "completed_with_rejects" : "succeeded", std::nullopt);
     } catch (const Poco::Exception& e) {
         finish("failed", connector::Error{connector::ErrorKind::Fatal, "webstore", e.displayText()});

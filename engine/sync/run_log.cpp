@@ -22,8 +22,8 @@ int RunLog::abandonStale(const std::string& job, const std::string& node) {
     Poco::Data::Statement statement(store_.session());
     statement << "UPDATE job_runs SET status = 'failed', error_kind = 'fatal', "
                  "error = 'abandoned: the process ended before the run finished', finished_at = " +
-                     typedParam(b, 3, SqlType::Timestamp) + " WHERE job = $1 AND node = $2 AND status = 'running'",
-        use(j), use(n), use(at);
+                     typedParam(b, 1, SqlType::Timestamp) + " WHERE job = $2 AND node = $3 AND status = 'running'",
+        use(at), use(j), use(n);
     return static_cast<int>(statement.execute());
 }
 

@@ -1,6 +1,6 @@
 // The pull pipeline against real webstores (SQLite and PostgreSQL), fed by an in-memory source
 // behind the Connector interface, so every edge case (ties, rejects, failures mid-run) is exact.
-// The same pipeline with the real ODBC connector is in odbc_pull_test.cpp.
+// The same pipeline with the real ODBC connector and real faults is in sync_run_test.cpp.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -235,6 +235,10 @@ TEST_P(PullPipelineTest, FullPullDeactivatesMissingRowsButRefusesToEmptyTheShop)
     ASSERT_TRUE(r.error);
     EXPECT_THAT(r.error->message, HasSubstr("would deactivate 7 of 9 products"));
     EXPECT_EQ(activeProducts().size(), 9u) << "nothing deactivated";
+    EXPECT_EQ(count("SELECT COUNT(*) FROM job_runs WHERE status = 'failed' AND error_kind = 'data' AND run_id = " +
+                    std::to_string(r.run_id)),
+              1)
+        << "the refused run is recorded as failed, with why";
 
     erp_.rows.push_back(product("A9", "1", "2026-11-01 10:00:00"));  // comes back: active again
     for (int i = 2; i < 9; ++i) {
@@ -251,6 +255,7 @@ TEST_P(PullPipelineTest, DryRunReportsButCommitsNothing) {
     EXPECT_TRUE(activeProducts().empty());
     EXPECT_EQ(count("SELECT COUNT(*) FROM sync_state"), 0);
     EXPECT_EQ(count("SELECT COUNT(*) FROM sync_cursors"), 0);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM job_runs WHERE mode = 'dry_run' AND status = 'succeeded'"), 1);
     EXPECT_EQ(pull().counts.applied, 2);
 }
 
