@@ -218,22 +218,22 @@ bool BatchReader::truncated(std::size_t row, std::size_t column) const {
     if (!array_fetch_) {
         return false;
     }
-    const SQLLEN indicator = indicators_.at(column).at(row);
+    const SQLLEN indicator = indicators_[column][row];
     return indicator == SQL_NO_TOTAL ||
            (indicator != SQL_NULL_DATA && static_cast<std::size_t>(indicator) > columns_[column].value_bytes);
 }
 
 std::optional<std::string_view> BatchReader::value(std::size_t row, std::size_t column) const {
     if (!array_fetch_) {
-        const auto& value = row_values_.at(column);
+        const auto& value = row_values_[column];
         return value ? std::optional<std::string_view>(*value) : std::nullopt;
     }
-    const SQLLEN indicator = indicators_.at(column).at(row);
+    const SQLLEN indicator = indicators_[column][row];
     if (indicator == SQL_NULL_DATA) {
         return std::nullopt;
     }
     const ResultColumn& info = columns_[column];
-    if (truncated(row, column)) {
+    if (indicator == SQL_NO_TOTAL || static_cast<std::size_t>(indicator) > info.value_bytes) {
         throw OdbcError("SQLFetch", {{"22001", 0,
                                       "a value of column '" + info.name + "' is longer than the " +
                                           std::to_string(info.value_bytes) +

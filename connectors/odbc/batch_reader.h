@@ -26,7 +26,9 @@ struct ResultColumn {
 struct BatchReaderOptions {
     /// Rows per SQLFetch (SQL_ATTR_ROW_ARRAY_SIZE), at least 1; lowered so the buffers stay within max_buffer_bytes.
     std::size_t rows_per_fetch = 1000;
-    /// SQL_ATTR_QUERY_TIMEOUT for the execution and each fetch; 0 = no limit. Ignored by drivers that cannot do it.
+    /// SQL_ATTR_QUERY_TIMEOUT for the execution and each fetch; 0 = no limit. psqlODBC enforces it with
+    /// statement_timeout (SQLSTATE 57014 when it fires); sqliteodbc only uses it as its busy timeout; a driver without
+    /// it (HYC00) runs the query without a limit.
     std::chrono::seconds query_timeout{0};
     /// Upper bound of the array buffers (values, indicators, row status) of all columns together.
     std::size_t max_buffer_bytes = std::size_t{32} << 20;
@@ -81,8 +83,9 @@ class BatchReader {
     /// call). The values of the previous block are gone. Blocks on the server.
     std::size_t fetch();
 
-    /// Value of `column` (0-based, as in columns()) in `row` (0-based, below the last fetch()'s count); std::nullopt
-    /// for NULL. The view is valid until the next fetch(). Throws OdbcError (22001) when the value was truncated.
+    /// Value of `column` (0-based, below columns().size()) in `row` (0-based, below the last fetch()'s count; indices
+    /// are not checked); std::nullopt for NULL. The view is valid until the next fetch(). Throws OdbcError (22001)
+    /// when the value was truncated.
     std::optional<std::string_view> value(std::size_t row, std::size_t column) const;
     /// Whether the value did not fit its buffer (only possible with arrayFetch()).
     bool truncated(std::size_t row, std::size_t column) const;

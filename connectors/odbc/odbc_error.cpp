@@ -108,6 +108,7 @@ std::vector<DiagnosticRecord> atLeastOne(const std::string& operation, std::vect
 //   40001           transient  serialization failure: run the transaction again
 //   40P01           transient  deadlock detected (PostgreSQL)
 //   57P01..57P03    transient  admin shutdown, crash shutdown, cannot connect now (PostgreSQL)
+//   57014           transient  query canceled: how psqlODBC reports its own query timeout (like HYT00)
 //   53300           transient  too many connections (PostgreSQL): others will have disconnected later
 //   28xxx           config     invalid authorization: wrong user or password
 //   42xxx           config     syntax error or access rule violation: bad query, undefined table, no privilege
@@ -119,8 +120,8 @@ std::vector<DiagnosticRecord> atLeastOne(const std::string& operation, std::vect
 //   anything else   fatal
 ErrorKind classifySqlState(std::string_view sql_state) {
     if (startsWith(sql_state, "08") || sql_state == "HYT00" || sql_state == "HYT01" || sql_state == "40001" ||
-        sql_state == "40P01" || sql_state == "57P01" || sql_state == "57P02" || sql_state == "57P03" ||
-        sql_state == "53300") {
+        sql_state == "40P01" || sql_state == "57P01" || sql_state == "57P02" || sql_state == "57014" ||
+        sql_state == "57P03" || sql_state == "53300") {
         return ErrorKind::Transient;
     }
     if (startsWith(sql_state, "28") || startsWith(sql_state, "42") || sql_state == "3D000" || sql_state == "3F000" ||

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "connectors/odbc/batch_reader.h"
@@ -57,7 +58,8 @@ class OdbcPullSession final : public connector::PullSession {
 
     // Fills row `index` of `batch` (which exists) from `row` of the reader's block.
     void fillRow(connector::RecordBatch& batch, std::size_t index, std::size_t row) const;
-    void writeRaw(std::string& raw, std::size_t row) const;
+    // "Column=value; ..." of the row in cells_.
+    void writeRaw(std::string& raw) const;
     void release();
 
     connector::StreamConfig stream_;
@@ -69,6 +71,12 @@ class OdbcPullSession final : public connector::PullSession {
     std::size_t next_row_ = 0;    // the first of them not yet delivered
     bool done_ = false;
     std::optional<connector::Error> failure_;
+    // The current row's values, read once for both the fields and the raw text.
+    struct Cell {
+        std::optional<std::string_view> value;
+        bool truncated = false;
+    };
+    mutable std::vector<Cell> cells_;
 };
 
 }  // namespace syncline::odbc

@@ -1,5 +1,6 @@
 #include "engine/connector/field_normalizer.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -89,25 +90,26 @@ bool isDateAt(std::string_view text) {
            day <= daysInMonth(year, month);
 }
 
-// 'HH:MM:SS[.f...]' as all of `text`; `out` gets "HH:MM:SS[.ffffff]" (fraction without trailing zeros).
-// `sub_microsecond` is set when the only fault is a non-zero fraction finer than microseconds.
-bool parseTime(std::string_view text, std::string& out, bool& sub_microsecond) {
+// 'HH:MM:SS[.f...]' as all of `text`: the length of its canonical form "HH:MM:SS[.ffffff]", which is a prefix of it
+// (a fraction loses its trailing zeros, or all of it when it is zero); 0 when it is not a time. `sub_microsecond` is
+// set when the only fault is a non-zero fraction finer than microseconds.
+std::size_t canonicalTimeLength(std::string_view text, bool& sub_microsecond) {
+    constexpr std::size_t kSeconds = 8;  // "HH:MM:SS"
     int hour = 0, minute = 0, second = 0;
-    if (text.size() < 8 || !digitsAt(text, 0, 2, hour) || text[2] != ':' || !digitsAt(text, 3, 2, minute) ||
+    if (text.size() < kSeconds || !digitsAt(text, 0, 2, hour) || text[2] != ':' || !digitsAt(text, 3, 2, minute) ||
         text[5] != ':' || !digitsAt(text, 6, 2, second) || hour > 23 || minute > 59 || second > 59) {
-        return false;
+        return 0;
     }
-    out.assign(text.substr(0, 8));
-    if (text.size() == 8) {
-        return true;
+    if (text.size() == kSeconds) {
+        return kSeconds;
     }
-    std::string_view fraction = text.substr(9);
-    if (text[8] != '.' || fraction.empty()) {
-        return false;
+    std::string_view fraction = text.substr(kSeconds + 1);
+    if (text[kSeconds] != '.' || fraction.empty()) {
+        return 0;
     }
     for (char c : fraction) {
         if (!isDigit(c)) {
-            return false;
+            return 0;
         }
     }
     while (!fraction.empty() && fraction.back() == '0') {
@@ -115,32 +117,33 @@ bool parseTime(std::string_view text, std::string& out, bool& sub_microsecond) {
     }
     if (fraction.size() > kMaxFraction) {
         sub_microsecond = true;
-        return false;
+        return 0;
     }
-    if (!fraction.empty()) {
-        out += '.';
-        out.append(fraction);
-    }
-    return true;
+    return fraction.empty() ? kSeconds : kSeconds + 1 + fraction.size();
 }
 
 // "YYYY-MM-DD HH:MM:SS[.ffffff]" of a date with an optional ' ' or 'T' time part; nullopt and `error` otherwise.
 // `date_only` keeps just the date (FieldType::Date).
 std::optional<std::string> normalizeDateTime(std::string_view text, bool date_only, std::string* error) {
-    const char* const expected = date_only ? "a date (YYYY-MM-DD)" : "a timestamp (YYYY-MM-DD[ HH:MM:SS[.ffffff]])";
-    std::string time = "00:00:00";
+    constexpr std::size_t kDate = 10;  // "YYYY-MM-DD"
     bool sub_microsecond = false;
-    const bool ok = isDateAt(text) && (text.size() == 10 || ((text[10] == ' ' || text[10] == 'T') &&
-                                                             parseTime(text.substr(11), time, sub_microsecond)));
+    std::size_t time_length = 0;
+    const bool ok =
+        isDateAt(text) &&
+        (text.size() == kDate || ((text[kDate] == ' ' || text[kDate] == 'T') &&
+                                  (time_length = canonicalTimeLength(text.substr(kDate + 1), sub_microsecond)) > 0));
     if (!ok) {
+        const char* const expected = date_only ? "a date (YYYY-MM-DD)" : "a timestamp (YYYY-MM-DD[ HH:MM:SS[.ffffff]])";
         fail(error,
              sub_microsecond ? quoted(text) + " is finer than microseconds" : quoted(text) + " is not " + expected);
         return std::nullopt;
     }
-    std::string out(text.substr(0, 10));
+    std::string out;
+    out.reserve(date_only ? kDate : kDate + 1 + std::max<std::size_t>(time_length, 8));
+    out.append(text.substr(0, kDate));
     if (!date_only) {
         out += ' ';
-        out += time;
+        out.append(time_length > 0 ? text.substr(kDate + 1, time_length) : std::string_view("00:00:00"));
     }
     return out;
 }
@@ -212,21 +215,31 @@ std::optional<std::string> normalizeFlag(std::string_view text, std::string* err
     return std::nullopt;
 }
 
-// A present, non-blank value of the mapping's type.
-std::optional<std::string> convert(const FieldMapping& mapping, std::string_view value, std::string* error) {
+std::string withPrefix(const std::string& prefix, std::string_view value) {
+    std::string out;
+    out.reserve(prefix.size() + value.size());
+    out.append(prefix).append(value);
+    return out;
+}
+
+// A present, non-blank value of the mapping's type: `value` as the source gave it, `trimmed` the same without
+// leading and trailing space (a view into `value`).
+std::optional<std::string> convert(const FieldMapping& mapping, std::string_view value, std::string_view trimmed,
+                                   std::string* error) {
     switch (mapping.type) {
-        case FieldType::Text:
-            return mapping.prefix + std::string(trimRight(value));
+        case FieldType::Text:  // leading space kept: only the end of trimmed ends the value
+            return withPrefix(mapping.prefix, value.substr(0, static_cast<std::size_t>(trimmed.data() - value.data()) +
+                                                                  trimmed.size()));
         case FieldType::Code:
-            return mapping.prefix + std::string(trim(value));
+            return withPrefix(mapping.prefix, trimmed);
         case FieldType::Decimal:
-            return normalizeDecimal(trim(value), error);
+            return normalizeDecimal(trimmed, error);
         case FieldType::Flag:
-            return normalizeFlag(trim(value), error);
+            return normalizeFlag(trimmed, error);
         case FieldType::Date:
-            return normalizeDateTime(trim(value), true, error);
+            return normalizeDateTime(trimmed, true, error);
         case FieldType::Timestamp:
-            return normalizeDateTime(trim(value), false, error);
+            return normalizeDateTime(trimmed, false, error);
     }
     fail(error, "unknown field type");
     return std::nullopt;
@@ -236,12 +249,15 @@ std::optional<std::string> convert(const FieldMapping& mapping, std::string_view
 
 std::optional<std::string> normalizeFieldText(const FieldMapping& mapping, std::optional<std::string_view> raw,
                                               std::string* error) {
-    if (raw && !trim(*raw).empty()) {
-        return convert(mapping, *raw, error);
+    if (raw) {
+        if (const std::string_view trimmed = trim(*raw); !trimmed.empty()) {
+            return convert(mapping, *raw, trimmed, error);
+        }
     }
-    if (mapping.default_value && !trim(*mapping.default_value).empty()) {
+    const std::string_view fallback = mapping.default_value ? trim(*mapping.default_value) : std::string_view();
+    if (!fallback.empty()) {
         std::string why;
-        auto value = convert(mapping, *mapping.default_value, &why);
+        auto value = convert(mapping, *mapping.default_value, fallback, &why);
         if (!value) {
             fail(error, "default " + why);
         }

@@ -320,6 +320,10 @@ TEST_P(OdbcConnectorTest, ReadingManyRowsKeepsMemoryBounded) {
         rows += batch.size();
     }
     EXPECT_EQ(rows, 200'000u);
+#ifdef __SANITIZE_ADDRESS__
+    // AddressSanitizer keeps freed memory in quarantine (256 MB by default): RSS says nothing about the driver here.
+    GTEST_SKIP() << "RSS is not measurable under AddressSanitizer; all rows were read";
+#endif
     EXPECT_LT(peak - before, std::size_t{50} << 20)
         << "RSS grew from " << before / 1024 << " KiB to " << peak / 1024 << " KiB";
     RecordProperty("rss_growth_kib", std::to_string((peak - before) / 1024));

@@ -15,16 +15,16 @@ TEST(OdbcSqlState, ClassifiesEveryDocumentedState) {
     const std::vector<std::pair<std::string_view, ErrorKind>> table = {
         {"08001", ErrorKind::Transient}, {"08S01", ErrorKind::Transient}, {"08006", ErrorKind::Transient},
         {"HYT00", ErrorKind::Transient}, {"HYT01", ErrorKind::Transient}, {"40001", ErrorKind::Transient},
-        {"40P01", ErrorKind::Transient}, {"57P01", ErrorKind::Transient}, {"57P02", ErrorKind::Transient},
-        {"57P03", ErrorKind::Transient}, {"53300", ErrorKind::Transient}, {"28000", ErrorKind::Config},
-        {"28P01", ErrorKind::Config},    {"42000", ErrorKind::Config},    {"42P01", ErrorKind::Config},
-        {"42601", ErrorKind::Config},    {"42501", ErrorKind::Config},    {"3D000", ErrorKind::Config},
-        {"3F000", ErrorKind::Config},    {"IM002", ErrorKind::Config},    {"IM003", ErrorKind::Config},
-        {"IM004", ErrorKind::Config},    {"IM005", ErrorKind::Config},    {"22003", ErrorKind::Data},
-        {"22P02", ErrorKind::Data},      {"23505", ErrorKind::Data},      {"23503", ErrorKind::Data},
-        {"HY000", ErrorKind::Fatal},     {"HY001", ErrorKind::Fatal},     {"IM001", ErrorKind::Fatal},
-        {"40003", ErrorKind::Fatal},     {"57014", ErrorKind::Fatal},     {"01000", ErrorKind::Fatal},
-        {"", ErrorKind::Fatal},
+        {"40P01", ErrorKind::Transient}, {"57P01", ErrorKind::Transient}, {"57014", ErrorKind::Transient},
+        {"57P02", ErrorKind::Transient}, {"57P03", ErrorKind::Transient}, {"53300", ErrorKind::Transient},
+        {"28000", ErrorKind::Config},    {"28P01", ErrorKind::Config},    {"42000", ErrorKind::Config},
+        {"42P01", ErrorKind::Config},    {"42601", ErrorKind::Config},    {"42501", ErrorKind::Config},
+        {"3D000", ErrorKind::Config},    {"3F000", ErrorKind::Config},    {"IM002", ErrorKind::Config},
+        {"IM003", ErrorKind::Config},    {"IM004", ErrorKind::Config},    {"IM005", ErrorKind::Config},
+        {"22003", ErrorKind::Data},      {"22P02", ErrorKind::Data},      {"23505", ErrorKind::Data},
+        {"23503", ErrorKind::Data},      {"HY000", ErrorKind::Fatal},     {"HY001", ErrorKind::Fatal},
+        {"IM001", ErrorKind::Fatal},     {"40003", ErrorKind::Fatal},     {"57014", ErrorKind::Fatal},
+        {"01000", ErrorKind::Fatal},     {"", ErrorKind::Fatal},
     };
     for (const auto& [state, kind] : table) {
         EXPECT_EQ(classifySqlState(state), kind) << "SQLSTATE '" << state << "'";
