@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -33,6 +34,9 @@ class BatchWriter {
   public:
     /// `columns`: the stream fields the connector delivers (canonical names = table columns).
     BatchWriter(store::Webstore& store, const EntityTable& entity, std::vector<std::string> columns);
+    ~BatchWriter();
+    BatchWriter(const BatchWriter&) = delete;
+    BatchWriter& operator=(const BatchWriter&) = delete;
 
     /// sync_state.erp_hash of each of `keys` that has one.
     std::unordered_map<std::string, std::string> storedHashes(const std::vector<std::string>& keys);
@@ -55,6 +59,11 @@ class BatchWriter {
 
   private:
     std::string keysAsJson(const std::vector<std::string>& keys) const;
+    void upsertSqlite(const ChangedRows& changed);
+
+    class SqliteStatement;
+    std::unique_ptr<SqliteStatement> sqlite_upsert_;
+    std::unique_ptr<SqliteStatement> sqlite_state_;
 
     store::Webstore& store_;
     const EntityTable& entity_;
