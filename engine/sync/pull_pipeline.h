@@ -44,8 +44,9 @@ struct PullResult {
 /// The pull pipeline, the same for every stream: batches from the connector → validate (bad rows
 /// go to `rejects` with their raw values, the run goes on) → content hash → compare with
 /// `sync_state` → upsert the changed rows → commit each batch in one transaction with its
-/// sync_state rows and rejects. The watermark is committed with the last batch, so a run that
-/// dies re-reads from the old watermark and finds what it already applied unchanged.
+/// sync_state rows and rejects. The new watermark is committed after the last batch, in the run's
+/// final transaction (with any deactivations), so a run that dies re-reads from the old watermark
+/// and finds what it already applied unchanged (docs/architecture.md explains why not per batch).
 /// A full pull also deactivates rows the ERP no longer returns, unless that would be more than
 /// max_deactivate_percent of the entity: then nothing is deactivated and the run fails, with the numbers.
 class PullPipeline {
