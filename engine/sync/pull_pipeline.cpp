@@ -127,7 +127,13 @@ class PullRun {
             rows.push_back(r);
         }
         const auto stored = writer_.storedHashes(keys);
-        for (std::size_t i = 0; i < keys.size(); ++i) {
+        // Upserts in key order touch neighbouring index pages instead of random ones.
+        std::vector<std::size_t> order(keys.size());
+        for (std::size_t i = 0; i < order.size(); ++i) {
+            order[i] = i;
+        }
+        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
+        for (const std::size_t i : order) {
             const auto it = stored.find(keys[i]);
             if (it != stored.end() && it->second == hashes[i]) {
                 ++counts.unchanged;
