@@ -16,24 +16,6 @@
 
 namespace syncline::app {
 
-namespace {
-
-int exitCodeFor(connector::ErrorKind kind) {
-    switch (kind) {
-        case connector::ErrorKind::Transient:
-            return kExitTempFail;
-        case connector::ErrorKind::Config:
-            return kExitConfig;
-        case connector::ErrorKind::Data:
-            return kExitData;
-        case connector::ErrorKind::Fatal:
-            return kExitUnavailable;
-    }
-    return kExitUnavailable;
-}
-
-}  // namespace
-
 void useOdbcIniDir(const config::ErpConfig& erp) {
     if (erp.odbc_ini_dir.empty()) {
         return;

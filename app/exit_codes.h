@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/connector/error.h"
+
 namespace syncline::app {
 
 /// Process exit codes, after sysexits.h, so scripts and systemd can tell failures apart.
@@ -12,5 +14,21 @@ enum ExitCode : int {
     kExitTempFail = 75,     ///< a transient failure: try again later
     kExitConfig = 78,       ///< invalid configuration, or a database this binary must not touch
 };
+
+/// The exit code for a connector failure: 75 transient (try again later), 78 config (an admin
+/// must act), 65 data, 69 anything else.
+inline int exitCodeFor(connector::ErrorKind kind) {
+    switch (kind) {
+        case connector::ErrorKind::Transient:
+            return kExitTempFail;
+        case connector::ErrorKind::Config:
+            return kExitConfig;
+        case connector::ErrorKind::Data:
+            return kExitData;
+        case connector::ErrorKind::Fatal:
+            return kExitUnavailable;
+    }
+    return kExitUnavailable;
+}
 
 }  // namespace syncline::app

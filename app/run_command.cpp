@@ -15,21 +15,11 @@ namespace syncline::app {
 
 namespace {
 
-int exitCodeFor(const sync::PullResult& result) {
+int runExitCode(const sync::PullResult& result) {
     if (!result.error) {
         return result.status == "completed_with_rejects" ? kExitData : kExitOk;
     }
-    switch (result.error->kind) {
-        case connector::ErrorKind::Transient:
-            return kExitTempFail;
-        case connector::ErrorKind::Config:
-            return kExitConfig;
-        case connector::ErrorKind::Data:
-            return kExitData;
-        case connector::ErrorKind::Fatal:
-            return kExitSoftware;
-    }
-    return kExitSoftware;
+    return exitCodeFor(result.error->kind);
 }
 
 nlohmann::json toJson(const std::string& job, const sync::PullResult& r, bool dry_run, double seconds) {
@@ -119,7 +109,7 @@ int commandRun(const GlobalOptions& options, const RunOptions& run) {
             std::cerr << "syncline run " << job->name << ": " << result.error->describe() << "\n";
         }
     }
-    return exitCodeFor(result);
+    return runExitCode(result);
 }
 
 }  // namespace syncline::app
