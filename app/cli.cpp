@@ -125,7 +125,9 @@ int runCli(int argc, char** argv) {
     run_cmd->add_flag("--dry-run", run.dry_run, "do everything but commit; report what would change");
     run_cmd->callback([&] { action = [&] { return commandRun(options, run); }; });
 
-    addPlannedCommand(app, "jobs", "list jobs and their schedules", action);
+    app.add_subcommand("jobs", "list the jobs and their last runs")->callback([&] {
+        action = [&] { return commandJobs(options); };
+    });
     addPlannedCommand(app, "orders", "list and retry orders pushed to the ERP", action);
     addPlannedCommand(app, "price", "price an item for a customer and explain it", action);
     addPlannedCommand(app, "audit", "query and verify the audit log", action);

@@ -55,6 +55,9 @@ struct RunOptions {
     bool full = false;
     bool dry_run = false;
 };
+/// Lists the jobs: stream, whether the config has it, and the last run.
+int commandJobs(const GlobalOptions& options);
+
 /// Runs one pull job. Exit 0 succeeded, 65 completed with rejects (or a refused deactivation),
 /// 75 transient ERP failure (retry later), 78 config.
 int commandRun(const GlobalOptions& options, const RunOptions& run);

@@ -2,12 +2,14 @@
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "app/commands.h"
 #include "app/exit_codes.h"
 #include "app/output.h"
 #include "engine/store/dialect.h"
+#include "jobs/pull_jobs.h"
 
 namespace syncline::app {
 
@@ -86,6 +88,30 @@ int commandRejects(const GlobalOptions& options, const RejectsOptions& rejects) 
     if (listing.size() == 0 && !options.json) {
         std::cout << "no rejected records\n";
         return kExitOk;
+    }
+    listing.print(options.json);
+    return kExitOk;
+}
+
+int commandJobs(const GlobalOptions& options) {
+    const auto config = loadConfig(options);
+    auto webstore = openWebstore(config);
+    Listing listing({"job", "stream", "configured", "last_run", "last_status", "last_started_at", "description"});
+    for (const auto& job : jobs::pullJobs()) {
+        const bool configured =
+            std::any_of(config.erp.streams.begin(), config.erp.streams.end(),
+                        [&](const connector::StreamConfig& s) { return s.stream == job.entity.stream; });
+        std::string name = job.name;
+        Poco::Data::Statement statement(webstore->session());
+        statement << "SELECT run_id, status, " + store::isoTimeColumn(webstore->backend(), "started_at") +
+                         " FROM job_runs WHERE job = $1 ORDER BY run_id DESC LIMIT 1",
+            use(name);
+        statement.execute();
+        Poco::Data::RecordSet last(statement);
+        const bool ran = last.moveFirst();
+        listing.add({job.name, job.entity.stream, configured, ran ? toJson(last.value(0)) : nlohmann::json(nullptr),
+                     ran ? toJson(last.value(1)) : nlohmann::json(nullptr),
+                     ran ? toJson(last.value(2)) : nlohmann::json(nullptr), job.description});
     }
     listing.print(options.json);
     return kExitOk;

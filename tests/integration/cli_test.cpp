@@ -142,6 +142,19 @@ TEST_F(CliTest, RunsListsJobRunsAsTextAndJson) {
     EXPECT_EQ(j[0]["status"], "succeeded");
 }
 
+TEST_F(CliTest, JobsListsThePullJobsAndWhetherTheConfigHasThem) {
+    const auto config = dir_.file("syncline.toml");
+    ASSERT_EQ(syncline({"-c", config, "init"}).exit_code, 0);
+    const auto r = syncline({"-c", config, "--json", "jobs"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    ASSERT_EQ(j.size(), 4u);
+    EXPECT_EQ(j[0]["job"], "catalog");
+    EXPECT_EQ(j[0]["configured"], false) << "the starter config has no [erp.streams]";
+    EXPECT_EQ(j[0]["last_run"], nullptr);
+    EXPECT_EQ(j[3]["job"], "prices");
+}
+
 TEST_F(CliTest, JsonLogFormatWritesOneObjectPerLine) {
     const auto config = dir_.file("syncline.toml");
     const auto r = syncline({"-c", config, "--log-format", "json", "init"});
