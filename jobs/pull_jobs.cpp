@@ -18,7 +18,12 @@ class DecimalReader {
   public:
     explicit DecimalReader(const RowView& row) : row_(row) {}
 
-    Decimal required(const std::string& field) { return optional(field).value_or(Decimal()); }
+    Decimal required(const std::string& field) {
+        if (!row_.get(field)) {
+            errors.push_back(FieldError{field, "", "is required"});
+        }
+        return optional(field).value_or(Decimal());
+    }
 
     std::optional<Decimal> optional(const std::string& field) {
         const auto text = row_.get(field);
@@ -61,9 +66,6 @@ std::vector<FieldError> validateProduct(const RowView& row) {
     p.currency = row.text("currency");
     p.active = row.get("active").value_or("1") == "1";
     p.erp_modified = row.text("erp_modified");
-    if (!row.get("list_price")) {
-        d.errors.push_back(FieldError{"list_price", "", "is required"});
-    }
     p.list_price = d.required("list_price");
     return check(d, p);
 }
@@ -73,9 +75,6 @@ std::vector<FieldError> validateStock(const RowView& row) {
     model::StockLevel s;
     s.sku = row.text("sku");
     s.warehouse = row.text("warehouse");
-    if (!row.get("quantity")) {
-        d.errors.push_back(FieldError{"quantity", "", "is required"});
-    }
     s.quantity = d.required("quantity");
     s.erp_modified = row.text("erp_modified");
     return check(d, s);

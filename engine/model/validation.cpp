@@ -177,6 +177,11 @@ Reason timestampReason(std::string_view value) {
     return std::nullopt;
 }
 
+// The ERP's change time is optional: a connector whose source has no such column leaves it empty.
+Reason optionalTimestampReason(std::string_view value) {
+    return value.empty() ? std::nullopt : timestampReason(value);
+}
+
 Reason dateReason(std::string_view value) {
     if (value.empty()) {
         return "is required";
@@ -312,7 +317,7 @@ std::vector<FieldError> validate(const Product& product) {
     findings.check("list_price", amountText(product.list_price, product.currency),
                    nonNegativeReason(product.list_price));
     findings.check("currency", product.currency, currencyReason(product.currency));
-    findings.check("erp_modified", product.erp_modified, timestampReason(product.erp_modified));
+    findings.check("erp_modified", product.erp_modified, optionalTimestampReason(product.erp_modified));
     return findings.take();
 }
 
@@ -320,7 +325,7 @@ std::vector<FieldError> validate(const StockLevel& stock) {
     Findings findings;
     findings.check("sku", stock.sku, keyReason(stock.sku));
     findings.check("warehouse", stock.warehouse, keyReason(stock.warehouse));
-    findings.check("erp_modified", stock.erp_modified, timestampReason(stock.erp_modified));
+    findings.check("erp_modified", stock.erp_modified, optionalTimestampReason(stock.erp_modified));
     return findings.take();
 }
 
@@ -332,7 +337,7 @@ std::vector<FieldError> validate(const Customer& customer) {
     findings.check("price_list", customer.price_list, optionalKeyReason(customer.price_list));
     findings.check("currency", customer.currency, currencyReason(customer.currency));
     findings.check("email", customer.email, emailReason(customer.email));
-    findings.check("erp_modified", customer.erp_modified, timestampReason(customer.erp_modified));
+    findings.check("erp_modified", customer.erp_modified, optionalTimestampReason(customer.erp_modified));
     return findings.take();
 }
 
@@ -344,7 +349,7 @@ std::vector<FieldError> validate(const PriceRule& rule) {
     checkQuantityBand(findings, rule);
     checkPriceAndCurrency(findings, rule);
     checkValidity(findings, rule);
-    findings.check("erp_modified", rule.erp_modified, timestampReason(rule.erp_modified));
+    findings.check("erp_modified", rule.erp_modified, optionalTimestampReason(rule.erp_modified));
     return findings.take();
 }
 

@@ -164,6 +164,14 @@ TEST_P(PullPipelineTest, FirstPullAppliesEverythingAndASecondAppliesNothing) {
     EXPECT_EQ(r.counts.unchanged, 7);
 }
 
+TEST_P(PullPipelineTest, RowsWithoutAChangeTimeAreApplied) {
+    erp_.rows = {{"A1", "Item", "PCE", "1", "EUR", std::nullopt}};
+    const auto r = pull(true);
+    EXPECT_EQ(r.status, "succeeded");
+    EXPECT_EQ(r.counts.applied, 1);
+    EXPECT_FALSE(r.watermark_after) << "no change time, no watermark: the next pull is full again";
+}
+
 TEST_P(PullPipelineTest, MoneyIsStoredExactly) {
     erp_.rows = {product("A1", "1234567.123456", "2026-11-01 10:00:00"), product("A2", "0.1", "2026-11-01 10:00:00")};
     pull();
