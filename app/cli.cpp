@@ -130,8 +130,41 @@ int runCli(int argc, char** argv) {
     });
     addPlannedCommand(app, "orders", "list and retry orders pushed to the ERP", action);
     addPlannedCommand(app, "price", "price an item for a customer and explain it", action);
-    addPlannedCommand(app, "audit", "query and verify the audit log", action);
-    addPlannedCommand(app, "conflicts", "list and resolve sync conflicts", action);
+
+    AuditOptions audit;
+    auto* audit_cmd =
+        app.add_subcommand("audit", "query the audit log (newest first); `audit verify` checks its chain");
+    audit_cmd->add_option("--entity", audit.entity, "product, stock, customer, price_rule, job, ...");
+    audit_cmd->add_option("--key", audit.key, "the record's key (parts of a composite key joined with '/')");
+    audit_cmd->add_option("--actor", audit.actor, "run:ID or user:NAME");
+    audit_cmd->add_option("--since", audit.since, "from this UTC time on (2026-11-27 or 2026-11-27T10:00:00Z)");
+    audit_cmd->add_option("--limit", audit.limit, "at most this many")->check(CLI::Range(1, 1000000));
+    auto* verify_cmd =
+        audit_cmd->add_subcommand("verify", "check the hash chain: exit 0 if unbroken, 65 naming the first broken row");
+    verify_cmd->callback([&] { action = [&] { return commandAuditVerify(options); }; });
+    // A parent's callback runs after its subcommand's: it must not replace the subcommand's action.
+    audit_cmd->callback([&, verify_cmd] {
+        if (!verify_cmd->parsed()) {
+            action = [&] { return commandAudit(options, audit); };
+        }
+    });
+
+    ConflictsOptions conflicts;
+    auto* conflicts_cmd = app.add_subcommand("conflicts", "list fields held for an admin (ownership policy manual)");
+    conflicts_cmd->add_flag("--all", conflicts.all, "also resolved ones");
+    conflicts_cmd->add_option("--entity", conflicts.entity, "only this entity");
+    conflicts_cmd->add_option("--limit", conflicts.limit, "at most this many")->check(CLI::Range(1, 1000000));
+    ResolveOptions resolve;
+    auto* resolve_cmd =
+        conflicts_cmd->add_subcommand("resolve", "resolve one conflict; the next run keeps the decision");
+    conflicts_cmd->callback([&, resolve_cmd] {
+        if (!resolve_cmd->parsed()) {
+            action = [&] { return commandConflicts(options, conflicts); };
+        }
+    });
+    resolve_cmd->add_option("id", resolve.id, "the conflict's id")->required();
+    resolve_cmd->add_option("--take", resolve.take, "erp | store | value V")->required()->expected(1, 2);
+    resolve_cmd->callback([&] { action = [&] { return commandConflictResolve(options, resolve); }; });
     addPlannedCommand(app, "serve", "run the scheduler daemon with its HTTP and Thrift APIs", action);
 
     try {

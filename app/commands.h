@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/config/config.h"
 #include "engine/store/webstore.h"
@@ -61,6 +62,35 @@ int commandJobs(const GlobalOptions& options);
 /// Runs one pull job. Exit 0 succeeded, 65 completed with rejects (or a refused deactivation),
 /// 75 transient ERP failure (retry later), 78 config.
 int commandRun(const GlobalOptions& options, const RunOptions& run);
+
+/// "user:NAME" of whoever runs this command (SUDO_USER first), for the audit log.
+std::string currentActor();
+
+struct AuditOptions {
+    std::optional<std::string> entity;
+    std::optional<std::string> key;  ///< composite keys typed with '/' between their parts
+    std::optional<std::string> actor;
+    std::optional<std::string> since;
+    int limit = 100;
+};
+/// Lists audit rows, newest first.
+int commandAudit(const GlobalOptions& options, const AuditOptions& audit);
+/// Checks the audit chain: exit 0 when unbroken, 65 naming the first broken row.
+int commandAuditVerify(const GlobalOptions& options);
+
+struct ConflictsOptions {
+    bool all = false;
+    std::optional<std::string> entity;
+    int limit = 100;
+};
+int commandConflicts(const GlobalOptions& options, const ConflictsOptions& conflicts);
+
+struct ResolveOptions {
+    std::int64_t id = 0;
+    std::vector<std::string> take;  ///< {"erp"}, {"store"} or {"value", V}
+};
+/// Resolves one held conflict: exit 0, 64 bad usage, 65 refused (unknown, already resolved, bad value).
+int commandConflictResolve(const GlobalOptions& options, const ResolveOptions& resolve);
 
 /// Points unixODBC at the config's odbc_ini_dir (before the first ODBC call of the process).
 void useOdbcIniDir(const config::ErpConfig& erp);

@@ -49,7 +49,7 @@ int commandRuns(const GlobalOptions& options, const RunsOptions& runs) {
     const auto b = webstore->backend();
     std::string sql = "SELECT run_id, job, mode, status, " + store::isoTimeColumn(b, "started_at") + ", " +
                       store::isoTimeColumn(b, "finished_at") +
-                      ", rows_read, rows_applied, rows_unchanged, rows_rejected, error FROM job_runs";
+                      ", rows_read, rows_applied, rows_unchanged, rows_rejected, rows_conflicted, error FROM job_runs";
     std::string job = runs.job;
     int limit = runs.limit;
     Poco::Data::Statement statement(webstore->session());
@@ -60,7 +60,7 @@ int commandRuns(const GlobalOptions& options, const RunsOptions& runs) {
     }
     statement, use(limit);
     const auto listing = collect(statement, {"run_id", "job", "mode", "status", "started_at", "finished_at", "read",
-                                             "applied", "unchanged", "rejected", "error"});
+                                             "applied", "unchanged", "rejected", "conflicted", "error"});
     if (listing.size() == 0 && !options.json) {
         std::cout << "no job runs yet" << (job.empty() ? "" : " for job " + job) << "\n";
         return kExitOk;

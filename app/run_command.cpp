@@ -9,6 +9,8 @@
 #include "app/progress.h"
 #include "connectors/odbc/connection_string.h"
 #include "connectors/odbc/odbc_connector.h"
+#include "engine/audit/audit_log.h"
+#include "engine/store/transaction.h"
 #include "jobs/pull_jobs.h"
 
 namespace syncline::app {
@@ -33,6 +35,7 @@ nlohmann::json toJson(const std::string& job, const sync::PullResult& r, bool dr
                           {"unchanged", r.counts.unchanged},
                           {"rejected", r.counts.rejected},
                           {"deactivated", r.counts.deactivated},
+                          {"conflicted", r.counts.conflicted},
                           {"seconds", static_cast<std::int64_t>(seconds * 1000) / 1000.0},
                           {"watermark_before", r.watermark_before ? nlohmann::json(*r.watermark_before) : nullptr},
                           {"watermark_after", r.watermark_after ? nlohmann::json(*r.watermark_after) : nullptr}};
@@ -85,6 +88,15 @@ int commandRun(const GlobalOptions& options, const RunOptions& run) {
     pull.dry_run = run.dry_run;
     pull.overlap_seconds = config.sync.overlap_seconds;
     pull.max_deactivate_percent = config.sync.max_deactivate_percent;
+    pull.ownership = &config.ownership;
+    {
+        // A manual run is an admin action: who asked for which run.
+        store::Transaction tx(*webstore);
+        audit::ChangeSet request;
+        request.add("mode", std::nullopt, std::string(run.dry_run ? "dry_run" : (run.full ? "full" : "incremental")));
+        audit::AuditLog(*webstore).append({currentActor(), "job", job->name, "run", request.json()});
+        tx.commit();
+    }
     ProgressLine line(job->name);
     const auto started = std::chrono::steady_clock::now();
     const auto result =
@@ -101,7 +113,10 @@ int commandRun(const GlobalOptions& options, const RunOptions& run) {
                   << static_cast<long long>(seconds * 1000) << " ms)\n"
                   << "  read " << result.counts.read << ", applied " << result.counts.applied << ", unchanged "
                   << result.counts.unchanged << ", rejected " << result.counts.rejected << ", deactivated "
-                  << result.counts.deactivated << "\n";
+                  << result.counts.deactivated << ", conflicts held " << result.counts.conflicted << "\n";
+        if (result.counts.conflicted > 0) {
+            std::cout << "  fields held for a decision: syncline conflicts\n";
+        }
         if (result.counts.rejected > 0) {
             std::cout << "  see the rejected records: syncline rejects --run " << result.run_id << "\n";
         }

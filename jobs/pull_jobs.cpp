@@ -1,7 +1,9 @@
 #include "jobs/pull_jobs.h"
 
 #include <algorithm>
+#include <tuple>
 
+#include "engine/connector/streams.h"
 #include "engine/model/records.h"
 #include "engine/model/validation.h"
 
@@ -120,18 +122,21 @@ std::vector<FieldError> validatePriceRule(const RowView& row) {
 }  // namespace
 
 const std::vector<PullJob>& pullJobs() {
-    static const std::vector<PullJob> jobs = {
-        {"catalog", "products with list prices", {"product", "products", "products", {"sku"}, validateProduct}},
-        {"stock",
-         "stock per item and warehouse",
-         {"stock", "stock", "stock_levels", {"sku", "warehouse"}, validateStock}},
-        {"customers",
-         "customers with group and price list",
-         {"customer", "customers", "customers", {"code"}, validateCustomer}},
-        {"prices",
-         "customer-specific prices, price lists, quantity breaks",
-         {"price_rule", "price_rules", "price_rules", {"rule_id"}, validatePriceRule}},
-    };
+    static const std::vector<PullJob> jobs = [] {
+        const std::vector<std::tuple<std::string, std::string, sync::RowValidator>> flows = {
+            {"catalog", "products with list prices", validateProduct},
+            {"stock", "stock per item and warehouse", validateStock},
+            {"customers", "customers with group and price list", validateCustomer},
+            {"prices", "customer-specific prices, price lists, quantity breaks", validatePriceRule},
+        };
+        std::vector<PullJob> out;
+        for (std::size_t i = 0; i < flows.size(); ++i) {
+            const auto& e = connector::streamEntities()[i];
+            const auto& [name, description, validate] = flows[i];
+            out.push_back({name, description, {e.entity, e.stream, e.table, e.keys, validate}});
+        }
+        return out;
+    }();
     return jobs;
 }
 

@@ -104,14 +104,21 @@ class Reader {
             } else if (!isKind(node, spec->kind)) {
                 issue(&node, key, fmt::format("must be {}", kindName(spec->kind)));
             } else if (spec->path == "erp.streams.*" && !isPullStream(std::string(name.str()))) {
+                issueAt(name.source(), key, fmt::format("unknown stream; allowed: {}", join(connector::pullStreams())));
+            } else if (spec->path == "ownership.*" && conflict::ownableFields(std::string(name.str())).empty()) {
+                issueAt(name.source(), key, "unknown entity; allowed: product, stock, customer, price_rule");
+            } else if (spec->path == "ownership.*.*" && !isOwnable(prefix, std::string(name.str()))) {
+                const std::string entity = prefix.substr(std::string("ownership.").size());
                 issueAt(name.source(), key,
-                        fmt::format("unknown stream; allowed: {}", join(connector::pullStreams())));
+                        fmt::format("not a field of '{}' that can be owned (keys, erp_modified and active always "
+                                    "belong to the ERP); allowed: {}",
+                                    entity, join(conflict::ownableFields(entity))));
             } else if (spec->path == "erp.streams.*.fields") {
                 checkFields(*node.as_table(), key, prefix.substr(std::string("erp.streams.").size()));
             } else if (spec->kind == ValueKind::Table) {
                 checkTable(*node.as_table(), key);
             } else {
-                checkValue(node, *spec);
+                checkValue(node, *spec, key);
             }
         }
     }
@@ -169,6 +176,11 @@ class Reader {
     }
 
   private:
+    static bool isOwnable(const std::string& prefix, const std::string& field) {
+        const auto fields = conflict::ownableFields(prefix.substr(std::string("ownership.").size()));
+        return std::find(fields.begin(), fields.end(), field) != fields.end();
+    }
+
     static bool isPullStream(const std::string& name) {
         const auto& all = connector::pullStreams();
         return std::find(all.begin(), all.end(), name) != all.end();
@@ -185,8 +197,8 @@ class Reader {
             const std::string field(name.str());
             const std::string field_key = key + "." + field;
             if (std::find(names.begin(), names.end(), field) == names.end()) {
-                issueAt(name.source(), field_key, fmt::format("not a field of stream '{}'; allowed: {}", stream,
-                                                              join(names)));
+                issueAt(name.source(), field_key,
+                        fmt::format("not a field of stream '{}'; allowed: {}", stream, join(names)));
             } else if (value.is_table()) {
                 checkFieldTable(*value.as_table(), field_key);
             } else if (!value.is_string() || value.as_string()->get().empty()) {
@@ -246,18 +258,17 @@ class Reader {
         issueAt(where, key, message);
     }
 
-    void checkValue(const toml::node& node, const KeySpec& spec) {
+    void checkValue(const toml::node& node, const KeySpec& spec, const std::string& key) {
         if (spec.kind == ValueKind::String) {
             const std::string& value = node.as_string()->get();
             if (!spec.allowed.empty() &&
                 std::find(spec.allowed.begin(), spec.allowed.end(), value) == spec.allowed.end()) {
-                issue(&node, spec.path, fmt::format("'{}' is not allowed; allowed: {}", value, join(spec.allowed)));
+                issue(&node, key, fmt::format("'{}' is not allowed; allowed: {}", value, join(spec.allowed)));
             }
         } else if (spec.kind == ValueKind::Integer) {
             const auto value = node.as_integer()->get();
             if ((spec.min && value < *spec.min) || (spec.max && value > *spec.max)) {
-                issue(&node, spec.path,
-                      fmt::format("{} is out of range; allowed: {} to {}", value, *spec.min, *spec.max));
+                issue(&node, key, fmt::format("{} is out of range; allowed: {} to {}", value, *spec.min, *spec.max));
             }
         }
     }
@@ -307,7 +318,7 @@ void readWebstore(Reader& r, Config& config) {
 }
 
 connector::FieldMapping readMapping(const std::string& field, const toml::node& value,
-                                   const connector::StreamField& spec) {
+                                    const connector::StreamField& spec) {
     connector::FieldMapping m;
     m.field = field;
     m.type = spec.default_type;
@@ -350,8 +361,8 @@ void readStreams(Reader& r, ErpConfig& erp) {
             continue;
         }
         for (const auto& spec : connector::streamFields(stream)) {
-            if (const auto* value = fields->as_table()->get(spec.name); value != nullptr &&
-                                                                         (value->is_string() || value->is_table())) {
+            if (const auto* value = fields->as_table()->get(spec.name);
+                value != nullptr && (value->is_string() || value->is_table())) {
                 config.fields.push_back(readMapping(spec.name, *value, spec));
             }
         }
@@ -390,6 +401,25 @@ void readErp(Reader& r, Config& config) {
     }
     erp.password = r.secret("erp");
     readStreams(r, erp);
+}
+
+// [ownership.<entity>] on top of the defaults; invalid entries were reported by checkTable.
+void readOwnership(const toml::table& root, conflict::Ownership& ownership) {
+    const auto* section = root.get_as<toml::table>("ownership");
+    if (section == nullptr) {
+        return;
+    }
+    for (const auto& [entity, fields] : *section) {
+        if (!fields.is_table()) {
+            continue;
+        }
+        for (const auto& [field, value] : *fields.as_table()) {
+            const auto policy = value.is_string() ? conflict::parsePolicy(value.as_string()->get()) : std::nullopt;
+            if (policy) {
+                ownership.set(std::string(entity.str()), std::string(field.str()), *policy);
+            }
+        }
+    }
 }
 
 }  // namespace
@@ -440,6 +470,7 @@ Config load(const std::string& path) {
     readErp(reader, config);
     config.sync.overlap_seconds = reader.integer("sync.overlap_seconds", 300);
     config.sync.max_deactivate_percent = reader.integer("sync.max_deactivate_percent", 20);
+    readOwnership(root, config.ownership);
     if (!reader.issues.empty()) {
         // toml++ walks tables in key order; report in file order. Issues without a position go last.
         std::stable_sort(reader.issues.begin(), reader.issues.end(), [](const ConfigIssue& a, const ConfigIssue& b) {

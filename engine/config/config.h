@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "engine/config/secret.h"
+#include "engine/conflict/ownership.h"
 #include "engine/connector/stream_config.h"
 #include "engine/store/webstore.h"
 
@@ -63,6 +64,7 @@ struct Config {
     Secret webstore_password;
     ErpConfig erp;
     SyncConfig sync;
+    conflict::Ownership ownership = conflict::Ownership::defaults();  ///< [ownership.*] over the defaults
 };
 
 /// Reads and validates a TOML config file. Every key is checked; unknown keys are rejected with a

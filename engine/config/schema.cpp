@@ -61,6 +61,14 @@ const std::vector<KeySpec>& configSchema() {
               "canonical field = \"COLUMN\", or = { column = \"COLUMN\", type = \"...\", prefix = \"...\", "
               "default = \"...\" }"),
         table("sync", "how pulls apply changes"),
+        table("ownership",
+              "who wins a field changed on both sides since the last sync, per entity (product, stock, customer, "
+              "price_rule) and field; unlisted fields belong to the ERP, product.description to the shop"),
+        table("ownership.*", "one entity: field = \"erp\" | \"store\" | \"newest\" | \"manual\""),
+        str("ownership.*.*",
+            "erp: the ERP wins; store: the shop's edit is kept; newest: the later change wins; manual: held in "
+            "`syncline conflicts` for an admin",
+            {"erp", "store", "newest", "manual"}),
         integer("sync.overlap_seconds", 0, 86400,
                 "incremental pulls re-read this many seconds before the watermark (late commits, equal timestamps)"),
         integer("sync.max_deactivate_percent", 0, 100,
@@ -70,13 +78,18 @@ const std::vector<KeySpec>& configSchema() {
 }
 
 std::string wildcardPath(const std::string& path) {
-    // erp.streams.<name>... is declared once as erp.streams.*...
-    const std::string prefix = "erp.streams.";
-    if (path.rfind(prefix, 0) != 0) {
-        return path;
+    // erp.streams.<name>... is declared once as erp.streams.*..., ownership.<entity>.<field> as ownership.*.*
+    for (const std::string prefix : {"erp.streams.", "ownership."}) {
+        if (path.rfind(prefix, 0) != 0) {
+            continue;
+        }
+        const auto end = path.find('.', prefix.size());
+        if (end == std::string::npos) {
+            return prefix + "*";
+        }
+        return prefix + "*" + (prefix == "ownership." ? ".*" : path.substr(end));
     }
-    const auto end = path.find('.', prefix.size());
-    return prefix + "*" + (end == std::string::npos ? "" : path.substr(end));
+    return path;
 }
 
 const KeySpec* findKey(const std::string& path) {

@@ -57,6 +57,25 @@ const std::vector<std::string>& pullStreams() {
     return names;
 }
 
+const std::vector<StreamEntity>& streamEntities() {
+    static const std::vector<StreamEntity> entities = {
+        {"product", "products", "products", {"sku"}},
+        {"stock", "stock", "stock_levels", {"sku", "warehouse"}},
+        {"customer", "customers", "customers", {"code"}},
+        {"price_rule", "price_rules", "price_rules", {"rule_id"}},
+    };
+    return entities;
+}
+
+const StreamEntity* findEntity(std::string_view entity) {
+    for (const auto& e : streamEntities()) {
+        if (e.entity == entity) {
+            return &e;
+        }
+    }
+    return nullptr;
+}
+
 const std::vector<StreamField>& streamFields(std::string_view stream) {
     static const std::vector<StreamField> none;
     const auto it = table().find(stream);

@@ -17,6 +17,21 @@ struct StreamField {
     std::optional<std::string> null_as = std::nullopt;  ///< stored instead of NULL (the webstore column is NOT NULL)
 };
 
+/// The webstore entity a pull stream fills: its name in sync_state, rejects, conflicts and the audit log,
+/// its table, and its key columns.
+struct StreamEntity {
+    std::string entity;  ///< "product"
+    std::string stream;  ///< "products"
+    std::string table;   ///< "products"
+    std::vector<std::string> keys;
+};
+
+/// Every pull stream's entity, in dependency order.
+const std::vector<StreamEntity>& streamEntities();
+
+/// The entity called `entity` ("product"), or nullptr.
+const StreamEntity* findEntity(std::string_view entity);
+
 /// The pull streams ("products", "stock", "customers", "price_rules"), in dependency order.
 const std::vector<std::string>& pullStreams();
 

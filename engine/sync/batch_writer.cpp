@@ -1,17 +1,17 @@
 #include "engine/sync/batch_writer.h"
 
-#include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/Nullable.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
 
 #include "engine/connector/streams.h"
+#include "engine/model/decimal.h"
 #include "engine/store/dialect.h"
+#include "engine/store/sqlite_statement.h"
 
 namespace syncline::sync {
 
@@ -63,50 +63,23 @@ std::vector<Poco::Nullable<std::string>> column(const ChangedRows& changed, std:
 
 }  // namespace
 
-// On SQLite the hot path (two upserts per changed row) goes straight to the sqlite3 API with
-// statements prepared once per run: Poco's per-row binding costs more than SQLite's own work here.
-class BatchWriter::SqliteStatement {
-  public:
-    SqliteStatement(sqlite3* db, const std::string& sql) : db_(db) {
-        if (sqlite3_prepare_v3(db, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_,
-                               nullptr) != SQLITE_OK) {
-            Poco::Data::SQLite::Utility::throwException(db, sqlite3_errcode(db), sql);
-        }
-    }
-    ~SqliteStatement() { sqlite3_finalize(stmt_); }
-    SqliteStatement(const SqliteStatement&) = delete;
-    SqliteStatement& operator=(const SqliteStatement&) = delete;
-
-    // SQLITE_STATIC: the value must live until run(); every caller binds values that outlive the step.
-    void bind(int index, const std::optional<std::string>& value) {
-        check(value ? bindText(index, *value) : sqlite3_bind_null(stmt_, index));
-    }
-    void bind(int index, const std::string& value) { check(bindText(index, value)); }
-    void run() {
-        const int rc = sqlite3_step(stmt_);
-        sqlite3_reset(stmt_);
-        if (rc != SQLITE_DONE) {
-            Poco::Data::SQLite::Utility::throwException(db_, rc);
-        }
-    }
-
-  private:
-    int bindText(int index, const std::string& value) {
-        return sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
-    }
-    void check(int rc) {
-        if (rc != SQLITE_OK) {
-            Poco::Data::SQLite::Utility::throwException(db_, rc);
-        }
-    }
-    sqlite3* db_;
-    sqlite3_stmt* stmt_ = nullptr;
-};
-
 BatchWriter::~BatchWriter() = default;
 
 std::string BatchWriter::joinKey(const std::vector<std::string>& parts) {
     return join(parts, std::string(1, kKeySeparator));
+}
+
+std::vector<std::string> BatchWriter::splitKey(const std::string& key) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (;;) {
+        const auto end = key.find(kKeySeparator, start);
+        parts.push_back(key.substr(start, end == std::string::npos ? std::string::npos : end - start));
+        if (end == std::string::npos) {
+            return parts;
+        }
+        start = end + 1;
+    }
 }
 
 BatchWriter::BatchWriter(store::Webstore& store, const EntityTable& entity, std::vector<std::string> columns)
@@ -134,18 +107,45 @@ BatchWriter::BatchWriter(store::Webstore& store, const EntityTable& entity, std:
     upsert_sql_ = "INSERT INTO " + entity_.table + " (" + join(names, ", ") + ") VALUES (" + join(values, ", ") +
                   ") ON CONFLICT (" + join(entity_.key_columns, ", ") + ") DO UPDATE SET " + join(updates, ", ");
     state_sql_ =
-        "INSERT INTO sync_state (entity, entity_key, erp_hash, applied_hash, updated_at) VALUES ($1, $2, $3, $3, " +
+        "INSERT INTO sync_state (entity, entity_key, erp_hash, applied_hash, updated_at, applied) VALUES ($1, $2, $3, "
+        "$3, " +
         typedParam(b, 4, SqlType::Timestamp) +
-        ") ON CONFLICT (entity, entity_key) DO UPDATE SET erp_hash = excluded.erp_hash, "
-        "applied_hash = excluded.applied_hash, updated_at = excluded.updated_at";
+        ", $5) ON CONFLICT (entity, entity_key) DO UPDATE SET erp_hash = excluded.erp_hash, "
+        "applied_hash = excluded.applied_hash, updated_at = excluded.updated_at, applied = excluded.applied";
+
+    // The current rows of a batch's keys, each as one JSON array of text values: one statement per batch.
+    std::vector<std::string> read = columns_;
+    read.push_back("active");
+    read.push_back("updated_at");
+    std::vector<std::string> exprs;
+    for (const auto& c : read) {
+        types_.push_back(c == "active" ? SqlType::Boolean
+                                       : (c == "updated_at" ? SqlType::Timestamp : sqlTypeOf(entity_.stream, c)));
+        if (c == "updated_at") {
+            exprs.push_back(store::isoTimeColumn(b, "t.updated_at"));
+        } else {
+            exprs.push_back(b == Backend::SQLite ? "t." + c : "CAST(t." + c + " AS TEXT)");
+        }
+    }
+    std::string on;
+    for (std::size_t k = 0; k < entity_.key_columns.size(); ++k) {
+        const std::string element = b == Backend::SQLite ? "json_extract(j.value, '$[" + std::to_string(k) + "]')"
+                                                         : "(j.value ->> " + std::to_string(k) + ")";
+        on += (k == 0 ? "" : " AND ") + std::string("t.") + entity_.key_columns[k] + " = " + element;
+    }
+    current_sql_ =
+        b == Backend::SQLite
+            ? "SELECT json_array(" + join(exprs, ", ") + ") FROM json_each($1) j JOIN " + entity_.table + " t ON " + on
+            : "SELECT CAST(json_build_array(" + join(exprs, ", ") +
+                  ") AS TEXT) FROM jsonb_array_elements(CAST($1 AS JSONB)) j JOIN " + entity_.table + " t ON " + on;
 }
 
 std::string BatchWriter::keysAsJson(const std::vector<std::string>& keys) const {
     return nlohmann::json(keys).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::unordered_map<std::string, std::string> BatchWriter::storedHashes(const std::vector<std::string>& keys) {
-    std::unordered_map<std::string, std::string> out;
+std::unordered_map<std::string, StoredState> BatchWriter::storedState(const std::vector<std::string>& keys) {
+    std::unordered_map<std::string, StoredState> out;
     if (keys.empty()) {
         return out;
     }
@@ -157,35 +157,90 @@ std::unordered_map<std::string, std::string> BatchWriter::storedHashes(const std
     std::string json = keysAsJson(keys);
     std::vector<std::string> found_keys;
     std::vector<std::string> found_hashes;
-    store_.session() << "SELECT entity_key, erp_hash FROM sync_state WHERE entity = $1 AND entity_key IN (" + list +
-                            ")",
-        use(entity), use(json), into(found_keys), into(found_hashes), now;
+    std::vector<Poco::Nullable<std::string>> found_applied;
+    store_.session() << "SELECT entity_key, erp_hash, applied FROM sync_state WHERE entity = $1 AND entity_key IN (" +
+                            list + ")",
+        use(entity), use(json), into(found_keys), into(found_hashes), into(found_applied), now;
     out.reserve(found_keys.size());
     for (std::size_t i = 0; i < found_keys.size(); ++i) {
-        out.emplace(std::move(found_keys[i]), std::move(found_hashes[i]));
+        out.emplace(std::move(found_keys[i]),
+                    StoredState{std::move(found_hashes[i]),
+                                found_applied[i].isNull() ? std::nullopt
+                                                          : std::optional<std::string>(found_applied[i].value())});
     }
     return out;
 }
 
-void BatchWriter::upsertSqlite(const ChangedRows& changed) {
-    sqlite3* db = Poco::Data::SQLite::Utility::dbHandle(store_.session());
+std::string BatchWriter::canonical(std::size_t column, const nlohmann::json& value) const {
+    std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+    switch (types_[column]) {
+        case SqlType::Boolean:
+            return text == "true" || text == "1" ? "1" : (text == "false" || text == "0" ? "0" : text);
+        case SqlType::Numeric: {
+            const auto d = model::Decimal::parse(text);
+            return d ? d->toString() : text;
+        }
+        default:
+            break;
+    }
+    return text;
+}
+
+std::unordered_map<std::string, std::vector<std::optional<std::string>>> BatchWriter::currentRows(
+    const std::vector<std::string>& keys) {
+    std::unordered_map<std::string, std::vector<std::optional<std::string>>> out;
+    if (keys.empty()) {
+        return out;
+    }
+    nlohmann::json parts = nlohmann::json::array();
+    for (const auto& key : keys) {
+        parts.push_back(splitKey(key));
+    }
+    std::string json = parts.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::vector<std::string> rows;
+    store_.session() << current_sql_, use(json), into(rows), now;
+    std::vector<std::size_t> key_index;
+    for (const auto& k : entity_.key_columns) {
+        key_index.push_back(
+            static_cast<std::size_t>(std::find(columns_.begin(), columns_.end(), k) - columns_.begin()));
+    }
+    for (const auto& text : rows) {
+        const auto array = nlohmann::json::parse(text);
+        std::vector<std::optional<std::string>> row;
+        row.reserve(array.size());
+        for (std::size_t c = 0; c < array.size(); ++c) {
+            row.push_back(array[c].is_null() ? std::nullopt : std::optional<std::string>(canonical(c, array[c])));
+        }
+        std::vector<std::string> key_parts;
+        for (const auto i : key_index) {
+            key_parts.push_back(i < row.size() && row[i] ? *row[i] : "");
+        }
+        out.emplace(joinKey(key_parts), std::move(row));
+    }
+    return out;
+}
+
+void BatchWriter::upsertSqlite(const ChangedRows& changed, bool rows) {
     if (!sqlite_upsert_) {
-        sqlite_upsert_ = std::make_unique<SqliteStatement>(db, upsert_sql_);
-        sqlite_state_ = std::make_unique<SqliteStatement>(db, state_sql_);
+        sqlite_upsert_ = std::make_unique<store::SqliteStatement>(store_.session(), upsert_sql_);
+        sqlite_state_ = std::make_unique<store::SqliteStatement>(store_.session(), state_sql_);
     }
     const std::string now = store::Webstore::utcNow();
     const std::string& entity = entity_.entity;
     for (std::size_t r = 0; r < changed.rows.size(); ++r) {
-        const auto& row = changed.rows[r];
-        for (std::size_t c = 0; c < columns_.size(); ++c) {
-            sqlite_upsert_->bind(static_cast<int>(c + 1), row[c]);
+        if (rows) {
+            const auto& row = changed.rows[r];
+            for (std::size_t c = 0; c < columns_.size(); ++c) {
+                sqlite_upsert_->bind(static_cast<int>(c + 1), row[c]);
+            }
+            sqlite_upsert_->bind(static_cast<int>(columns_.size() + 1), now);
+            sqlite_upsert_->run();
         }
-        sqlite_upsert_->bind(static_cast<int>(columns_.size() + 1), now);
-        sqlite_upsert_->run();
         sqlite_state_->bind(1, entity);
         sqlite_state_->bind(2, changed.keys[r]);
         sqlite_state_->bind(3, changed.hashes[r]);
         sqlite_state_->bind(4, now);
+        sqlite_state_->bind(5, changed.applied[r]);
         sqlite_state_->run();
     }
 }
@@ -195,7 +250,7 @@ void BatchWriter::upsert(const ChangedRows& changed) {
         return;
     }
     if (store_.backend() == Backend::SQLite) {
-        upsertSqlite(changed);
+        upsertSqlite(changed, true);
         return;
     }
     const std::size_t n = changed.rows.size();
@@ -211,11 +266,57 @@ void BatchWriter::upsert(const ChangedRows& changed) {
     }
     statement, use(updated_at);
     statement.execute();
+    writeState(changed);
+}
 
+void BatchWriter::writeState(const ChangedRows& changed) {
+    if (changed.keys.empty()) {
+        return;
+    }
+    if (store_.backend() == Backend::SQLite) {
+        upsertSqlite(changed, false);
+        return;
+    }
+    const std::size_t n = changed.keys.size();
+    std::vector<std::string> updated_at(n, store::Webstore::utcNow());
     std::vector<std::string> entity(n, entity_.entity);
     auto keys = changed.keys;
     auto hashes = changed.hashes;
-    store_.session() << state_sql_, use(entity), use(keys), use(hashes), use(updated_at), now;
+    std::vector<Poco::Nullable<std::string>> applied;
+    for (const auto& a : changed.applied) {
+        applied.push_back(a ? Poco::Nullable<std::string>(*a) : Poco::Nullable<std::string>());
+    }
+    store_.session() << state_sql_, use(entity), use(keys), use(hashes), use(updated_at), use(applied), now;
+}
+
+void BatchWriter::recordConflicts(std::int64_t run_id, const std::vector<HeldConflict>& conflicts) {
+    if (conflicts.empty()) {
+        return;
+    }
+    const std::size_t n = conflicts.size();
+    std::vector<Poco::Int64> run(n, run_id);
+    std::vector<std::string> entity(n, entity_.entity);
+    std::vector<std::string> keys, fields;
+    std::vector<Poco::Nullable<std::string>> base, erp, shop;
+    auto nullable = [](const std::optional<std::string>& v) {
+        return v ? Poco::Nullable<std::string>(*v) : Poco::Nullable<std::string>();
+    };
+    for (const auto& c : conflicts) {
+        keys.push_back(c.key);
+        fields.push_back(c.field);
+        base.push_back(nullable(c.base));
+        erp.push_back(nullable(c.erp));
+        shop.push_back(nullable(c.store));
+    }
+    std::vector<std::string> at(n, store::Webstore::utcNow());
+    // A field already waiting keeps its base and gets the newest values on both sides.
+    store_.session() << "INSERT INTO conflicts (run_id, entity, entity_key, field, base_value, erp_value, "
+                        "store_value, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', " +
+                            typedParam(store_.backend(), 8, SqlType::Timestamp) +
+                            ") ON CONFLICT (entity, entity_key, field) WHERE status = 'open' DO UPDATE SET "
+                            "run_id = excluded.run_id, erp_value = excluded.erp_value, "
+                            "store_value = excluded.store_value",
+        use(run), use(entity), use(keys), use(fields), use(base), use(erp), use(shop), use(at), now;
 }
 
 void BatchWriter::recordRejects(std::int64_t run_id, const std::vector<Reject>& rejects) {
@@ -266,11 +367,10 @@ void BatchWriter::deactivate(const std::vector<std::string>& keys) {
     const std::size_t parts = entity_.key_columns.size();
     std::vector<std::vector<std::string>> key_values(parts);
     for (const auto& key : keys) {
-        std::size_t start = 0;
+        auto split = splitKey(key);
+        split.resize(parts);
         for (std::size_t p = 0; p < parts; ++p) {
-            const auto end = p + 1 < parts ? key.find(kKeySeparator, start) : std::string::npos;
-            key_values[p].push_back(key.substr(start, end == std::string::npos ? std::string::npos : end - start));
-            start = end == std::string::npos ? key.size() : end + 1;
+            key_values[p].push_back(std::move(split[p]));
         }
     }
     std::vector<std::string> at(keys.size(), store::Webstore::utcNow());

@@ -7,8 +7,15 @@
 #include <unordered_map>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
+#include "engine/store/dialect.h"
 #include "engine/store/webstore.h"
 #include "engine/sync/entity.h"
+
+namespace syncline::store {
+class SqliteStatement;
+}
 
 namespace syncline::sync {
 
@@ -20,11 +27,28 @@ struct Reject {
     std::string raw;  ///< JSON object text: the source values and the mapped fields
 };
 
-/// Rows to upsert, each aligned with the writer's columns, with their keys and content hashes.
+/// Rows to upsert, each aligned with the writer's columns, with their keys, content hashes and the
+/// base values kept for three-way conflict detection (sync_state.applied, a JSON object or NULL).
 struct ChangedRows {
     std::vector<std::vector<std::optional<std::string>>> rows;
     std::vector<std::string> keys;
     std::vector<std::string> hashes;
+    std::vector<std::optional<std::string>> applied;
+};
+
+/// What sync_state holds for one key.
+struct StoredState {
+    std::string hash;                    ///< the ERP content hash last seen ('deactivated' when deactivated)
+    std::optional<std::string> applied;  ///< the base values of fields not owned by the ERP (JSON object)
+};
+
+/// A field held for an admin (policy manual).
+struct HeldConflict {
+    std::string key;
+    std::string field;
+    std::optional<std::string> base;
+    std::optional<std::string> erp;
+    std::optional<std::string> store;
 };
 
 /// The SQL side of the pull pipeline for one entity: reads stored hashes, and upserts changed
@@ -38,10 +62,20 @@ class BatchWriter {
     BatchWriter(const BatchWriter&) = delete;
     BatchWriter& operator=(const BatchWriter&) = delete;
 
-    /// sync_state.erp_hash of each of `keys` that has one.
-    std::unordered_map<std::string, std::string> storedHashes(const std::vector<std::string>& keys);
+    /// The sync_state of each of `keys` that has one.
+    std::unordered_map<std::string, StoredState> storedState(const std::vector<std::string>& keys);
 
+    /// The webstore's current row for each of `keys` that exists: one value per writer column, then
+    /// `active` and `updated_at`, as canonical text (decimals shortest, flags "1"/"0", ISO UTC times).
+    std::unordered_map<std::string, std::vector<std::optional<std::string>>> currentRows(
+        const std::vector<std::string>& keys);
+
+    /// Upserts the rows and their sync_state.
     void upsert(const ChangedRows& changed);
+    /// Only the sync_state of these rows (the ERP changed, the webstore keeps what it has).
+    void writeState(const ChangedRows& changed);
+    void recordConflicts(std::int64_t run_id, const std::vector<HeldConflict>& conflicts);
+    const std::vector<std::string>& columns() const { return columns_; }
     void recordRejects(std::int64_t run_id, const std::vector<Reject>& rejects);
 
     /// Keys (sync_state.entity_key) of this entity's active managed rows, in key order, after `after`.
@@ -56,20 +90,23 @@ class BatchWriter {
 
     /// Joins key column values with the unit separator (U+001F) into one sync_state key.
     static std::string joinKey(const std::vector<std::string>& parts);
+    static std::vector<std::string> splitKey(const std::string& key);
 
   private:
     std::string keysAsJson(const std::vector<std::string>& keys) const;
-    void upsertSqlite(const ChangedRows& changed);
+    void upsertSqlite(const ChangedRows& changed, bool rows);
+    std::string canonical(std::size_t column, const nlohmann::json& value) const;
 
-    class SqliteStatement;
-    std::unique_ptr<SqliteStatement> sqlite_upsert_;
-    std::unique_ptr<SqliteStatement> sqlite_state_;
+    std::unique_ptr<store::SqliteStatement> sqlite_upsert_;
+    std::unique_ptr<store::SqliteStatement> sqlite_state_;
 
     store::Webstore& store_;
     const EntityTable& entity_;
     std::vector<std::string> columns_;
     std::string upsert_sql_;
     std::string state_sql_;
+    std::string current_sql_;
+    std::vector<store::SqlType> types_;  ///< per column, then active and updated_at
 };
 
 }  // namespace syncline::sync

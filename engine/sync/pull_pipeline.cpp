@@ -5,14 +5,17 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <map>
 #include <unordered_set>
 
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/audit/audit_log.h"
 #include "engine/connector/streams.h"
 #include "engine/store/transaction.h"
 #include "engine/sync/batch_writer.h"
+#include "engine/sync/read_ahead.h"
 #include "engine/sync/run_log.h"
 
 namespace syncline::sync {
@@ -64,7 +67,12 @@ class PullRun {
   public:
     PullRun(store::Webstore& store, const EntityTable& entity, const PullOptions& options,
             const std::vector<std::string>& fields)
-        : store_(store), entity_(entity), options_(options), fields_(fields), writer_(store, entity, fields) {
+        : store_(store),
+          entity_(entity),
+          options_(options),
+          fields_(fields),
+          writer_(store, entity, fields),
+          audit_(store) {
         for (const auto& key : entity.key_columns) {
             const auto it = std::find(fields.begin(), fields.end(), key);
             key_index_.push_back(it == fields.end() ? fields.size() : static_cast<std::size_t>(it - fields.begin()));
@@ -76,6 +84,17 @@ class PullRun {
         }
         const auto it = std::find(fields.begin(), fields.end(), options.cursor_field);
         cursor_index_ = it == fields.end() ? fields.size() : static_cast<std::size_t>(it - fields.begin());
+        const auto active = std::find(fields.begin(), fields.end(), "active");
+        active_index_ = static_cast<std::size_t>(active - fields.begin());
+        modified_index_ =
+            static_cast<std::size_t>(std::find(fields.begin(), fields.end(), "erp_modified") - fields.begin());
+        const auto ownership = options.ownership ? *options.ownership : conflict::Ownership::defaults();
+        const auto ownable = conflict::ownableFields(entity.entity);
+        for (const auto& field : fields) {
+            const bool can_own = std::find(ownable.begin(), ownable.end(), field) != ownable.end();
+            policies_.push_back(can_own ? ownership.policy(entity.entity, field) : conflict::Policy::Erp);
+            any_non_erp_ = any_non_erp_ || policies_.back() != conflict::Policy::Erp;
+        }
     }
 
     BatchWriter& writer() { return writer_; }
@@ -83,7 +102,6 @@ class PullRun {
     std::optional<std::string> max_cursor;
 
     void apply(std::int64_t run_id, connector::RecordBatch& batch) {
-        ChangedRows changed;
         std::vector<Reject> rejects;
         std::vector<std::string> keys;
         std::vector<std::string> hashes;
@@ -126,32 +144,82 @@ class PullRun {
             hashes.push_back(contentHash(row));
             rows.push_back(r);
         }
-        const auto stored = writer_.storedHashes(keys);
+        const auto stored = writer_.storedState(keys);
         // Upserts in key order touch neighbouring index pages instead of random ones.
         std::vector<std::size_t> order(keys.size());
         for (std::size_t i = 0; i < order.size(); ++i) {
             order[i] = i;
         }
         std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
+        std::vector<std::string> existing;
         for (const std::size_t i : order) {
             const auto it = stored.find(keys[i]);
-            if (it != stored.end() && it->second == hashes[i]) {
+            if (it != stored.end() && it->second.hash != hashes[i]) {
+                existing.push_back(keys[i]);
+            }
+        }
+        const auto current = writer_.currentRows(existing);
+        ChangedRows changed;
+        ChangedRows state_only;
+        std::vector<HeldConflict> held;
+        std::vector<audit::AuditEntry> audit;
+        const std::string actor = "run:" + std::to_string(run_id);
+        for (const std::size_t i : order) {
+            const auto it = stored.find(keys[i]);
+            if (it != stored.end() && it->second.hash == hashes[i]) {
                 ++counts.unchanged;
                 continue;
             }
-            changed.rows.push_back(batch.rows[rows[i]]);
-            changed.keys.push_back(std::move(keys[i]));
-            changed.hashes.push_back(std::move(hashes[i]));
+            auto& row = batch.rows[rows[i]];
+            const auto cur = it == stored.end() ? current.end() : current.find(keys[i]);
+            if (cur == current.end()) {
+                audit.push_back({actor, entity_.entity, keys[i], "insert", insertChanges(row)});
+                changed.applied.push_back(baseOf(row));
+                changed.rows.push_back(std::move(row));
+                changed.keys.push_back(std::move(keys[i]));
+                changed.hashes.push_back(std::move(hashes[i]));
+                continue;
+            }
+            const std::size_t held_before = held.size();
+            audit::ChangeSet changes;
+            auto merged = merge(keys[i], row, cur->second, it->second.applied, changes, held);
+            counts.conflicted += static_cast<std::int64_t>(held.size() - held_before);
+            ChangedRows& target = changes.empty() ? state_only : changed;
+            if (!changes.empty()) {
+                audit.push_back({actor, entity_.entity, keys[i], "update", changes.json()});
+                target.rows.push_back(std::move(merged.row));
+            } else {
+                ++counts.unchanged;
+            }
+            target.applied.push_back(std::move(merged.base));
+            target.keys.push_back(std::move(keys[i]));
+            target.hashes.push_back(std::move(hashes[i]));
         }
         store::Transaction tx(store_);
         writer_.upsert(changed);
+        writer_.writeState(state_only);
+        writer_.recordConflicts(run_id, held);
         writer_.recordRejects(run_id, rejects);
+        audit_.append(audit);
         if (!options_.dry_run) {
             tx.commit();
         }
         counts.applied += static_cast<std::int64_t>(changed.rows.size());
         counts.rejected += static_cast<std::int64_t>(rejects.size());
     }
+
+    /// The audit rows of deactivated keys.
+    std::vector<audit::AuditEntry> deactivationAudit(std::int64_t run_id, const std::vector<std::string>& keys) const {
+        std::vector<audit::AuditEntry> out;
+        audit::ChangeSet changes;
+        changes.add("active", std::string("1"), std::string("0"));
+        for (const auto& key : keys) {
+            out.push_back({"run:" + std::to_string(run_id), entity_.entity, key, "deactivate", changes.json()});
+        }
+        return out;
+    }
+
+    audit::AuditLog& audit() { return audit_; }
 
     // Keys this entity manages that the full pull did not see.
     std::vector<std::string> missingKeys() {
@@ -173,6 +241,103 @@ class PullRun {
     }
 
   private:
+    struct Merged {
+        std::vector<std::optional<std::string>> row;
+        std::optional<std::string> base;
+    };
+
+    // Three-way merge of one ERP row with the webstore's current row (`cur`: the writer's columns, then
+    // active and updated_at) against the base values of the fields the ERP does not own.
+    Merged merge(const std::string& key, const std::vector<std::optional<std::string>>& erp,
+                 const std::vector<std::optional<std::string>>& cur, const std::optional<std::string>& applied,
+                 audit::ChangeSet& changes, std::vector<HeldConflict>& held) const {
+        Merged out{erp, std::nullopt};
+        std::map<std::string, std::optional<std::string>> base;
+        if (applied) {
+            const auto json = nlohmann::json::parse(*applied, nullptr, false);
+            if (json.is_object()) {
+                for (const auto& [field, value] : json.items()) {
+                    base[field] =
+                        value.is_string() ? std::optional<std::string>(value.get<std::string>()) : std::nullopt;
+                }
+            }
+        }
+        std::map<std::string, std::optional<std::string>> kept_base;
+        const bool erp_newer =
+            conflict::erpIsNewer(modified_index_ < erp.size() ? erp[modified_index_] : std::nullopt, cur.back());
+        for (std::size_t c = 0; c < fields_.size(); ++c) {
+            const auto policy = policies_[c];
+            const std::optional<std::string>& store = cur[c];
+            if (policy == conflict::Policy::Erp) {
+                if (erp[c] != store) {
+                    changes.add(fields_[c], store, erp[c]);
+                }
+                continue;
+            }
+            const auto b = base.find(fields_[c]);
+            const auto d = conflict::decide(policy, b == base.end() ? nullptr : &b->second, erp[c], store, erp_newer);
+            out.row[c] = d.value;
+            kept_base[fields_[c]] = d.held ? b->second : erp[c];
+            if (d.held) {
+                held.push_back({key, fields_[c], b->second, erp[c], store});
+            }
+            if (d.conflict) {
+                changes.addConflict(fields_[c], b->second, erp[c], store, store, d.value, conflict::policyName(policy),
+                                    d.winner);
+            } else if (d.value != store) {
+                changes.add(fields_[c], store, d.value);
+            }
+        }
+        if (active_index_ == fields_.size() && cur[fields_.size()] == std::optional<std::string>("0")) {
+            changes.add("active", std::string("0"), std::string("1"));  // the ERP returns a deactivated row again
+        }
+        if (any_non_erp_) {
+            out.base = baseJson(kept_base);
+        }
+        return out;
+    }
+
+    // The base values to keep for a row as the ERP delivered it (the fields not owned by the ERP).
+    std::optional<std::string> baseOf(const std::vector<std::optional<std::string>>& row) const {
+        if (!any_non_erp_) {
+            return std::nullopt;
+        }
+        std::map<std::string, std::optional<std::string>> base;
+        for (std::size_t c = 0; c < fields_.size(); ++c) {
+            if (policies_[c] != conflict::Policy::Erp) {
+                base[fields_[c]] = row[c];
+            }
+        }
+        return baseJson(base);
+    }
+
+    static std::string baseJson(const std::map<std::string, std::optional<std::string>>& base) {
+        std::string out = "{";
+        for (const auto& [field, value] : base) {
+            if (out.size() > 1) {
+                out += ',';
+            }
+            audit::appendJsonString(out, field);
+            out += ':';
+            if (value) {
+                audit::appendJsonString(out, *value);
+            } else {
+                out += "null";
+            }
+        }
+        return out + "}";
+    }
+
+    std::string insertChanges(const std::vector<std::optional<std::string>>& row) const {
+        audit::ChangeSet changes;
+        for (std::size_t c = 0; c < fields_.size() && c < row.size(); ++c) {
+            if (row[c]) {
+                changes.add(fields_[c], std::nullopt, row[c]);
+            }
+        }
+        return changes.json();
+    }
+
     std::string keyOf(const std::vector<std::optional<std::string>>& row) const {
         std::vector<std::string> parts;
         for (auto i : key_index_) {
@@ -213,6 +378,11 @@ class PullRun {
     std::size_t cursor_index_;
     std::vector<std::uint64_t> seen_;
     std::vector<std::optional<std::string>> null_as_;
+    std::vector<conflict::Policy> policies_;  ///< per field
+    bool any_non_erp_ = false;
+    std::size_t active_index_;    ///< fields_.size() when the stream does not map it
+    std::size_t modified_index_;  ///< the ERP change time (erp_modified), or fields_.size()
+    audit::AuditLog audit_;
 };
 
 }  // namespace
@@ -254,7 +424,8 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
         if (!session) {
             return finish("failed", session.error());
         }
-        auto& pull = *session.value();
+        // The ERP read of the next batches overlaps the webstore write of this one (2 batches ahead).
+        ReadAhead pull(*session.value());
         PullRun run(store_, entity_, effective, pull.fields());
         connector::RecordBatch batch;
         for (;;) {
@@ -289,6 +460,7 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
                                                    "sync.max_deactivate_percent for one run"};
                 } else {
                     run.writer().deactivate(missing);
+                    run.audit().append(run.deactivationAudit(result.run_id, missing));
                     run.counts.deactivated = static_cast<std::int64_t>(missing.size());
                 }
             }

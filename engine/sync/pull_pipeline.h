@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "engine/conflict/ownership.h"
 #include "engine/connector/connector.h"
 #include "engine/store/webstore.h"
 #include "engine/sync/entity.h"
@@ -20,6 +21,8 @@ struct PullOptions {
     int overlap_seconds = 300;
     int max_deactivate_percent = 20;
     std::string triggered_by = "manual";
+    /// Who wins a field changed on both sides; nullptr = the defaults (conflict::Ownership::defaults()).
+    const conflict::Ownership* ownership = nullptr;
 };
 
 /// Counts so far, for a progress display. Called after every batch, on the pipeline's thread.
@@ -29,6 +32,7 @@ struct PullProgress {
     std::int64_t unchanged = 0;
     std::int64_t rejected = 0;
     std::int64_t deactivated = 0;
+    std::int64_t conflicted = 0;  ///< fields held for an admin (policy manual)
 };
 
 struct PullResult {
@@ -43,12 +47,14 @@ struct PullResult {
 
 /// The pull pipeline, the same for every stream: batches from the connector → validate (bad rows
 /// go to `rejects` with their raw values, the run goes on) → content hash → compare with
-/// `sync_state` → upsert the changed rows → commit each batch in one transaction with its
-/// sync_state rows and rejects. The new watermark is committed after the last batch, in the run's
-/// final transaction (with any deactivations), so a run that dies re-reads from the old watermark
-/// and finds what it already applied unchanged (docs/architecture.md explains why not per batch).
-/// A full pull also deactivates rows the ERP no longer returns, unless that would be more than
-/// max_deactivate_percent of the entity: then nothing is deactivated and the run fails, with the numbers.
+/// `sync_state` → for rows the webstore already has, a three-way merge per field against the base
+/// (the ERP value last applied) under the field's ownership policy (engine/conflict) → upsert the
+/// changed rows → commit each batch in one transaction with its sync_state rows, rejects, held
+/// conflicts and one audit row per applied change (engine/audit). The new watermark is committed after the last batch,
+/// in the run's final transaction (with any deactivations), so a run that dies re-reads from the old watermark and
+/// finds what it already applied unchanged (docs/architecture.md explains why not per batch). A full pull also
+/// deactivates rows the ERP no longer returns, unless that would be more than max_deactivate_percent of the entity:
+/// then nothing is deactivated and the run fails, with the numbers.
 class PullPipeline {
   public:
     PullPipeline(store::Webstore& store, connector::Connector& connector, const EntityTable& entity);

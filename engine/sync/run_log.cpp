@@ -55,6 +55,7 @@ void RunLog::finish(std::int64_t run_id, const std::string& status, const PullPr
     Poco::Int64 applied = counts.applied + counts.deactivated;
     Poco::Int64 unchanged = counts.unchanged;
     Poco::Int64 rejected = counts.rejected;
+    Poco::Int64 conflicted = counts.conflicted;
     Poco::Nullable<std::string> kind;
     Poco::Nullable<std::string> message;
     if (error) {
@@ -63,8 +64,9 @@ void RunLog::finish(std::int64_t run_id, const std::string& status, const PullPr
     }
     store_.session() << "UPDATE job_runs SET status = $1, finished_at = " + typedParam(b, 2, SqlType::Timestamp) +
                             ", rows_read = $3, rows_applied = $4, rows_unchanged = $5, rows_rejected = $6, "
-                            "error_kind = $7, error = $8 WHERE run_id = $9",
-        use(s), use(at), use(read), use(applied), use(unchanged), use(rejected), use(kind), use(message), use(id), now;
+                            "rows_conflicted = $7, error_kind = $8, error = $9 WHERE run_id = $10",
+        use(s), use(at), use(read), use(applied), use(unchanged), use(rejected), use(conflicted), use(kind),
+        use(message), use(id), now;
 }
 
 }  // namespace syncline::sync

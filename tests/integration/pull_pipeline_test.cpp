@@ -1,6 +1,6 @@
 // The pull pipeline against real webstores (SQLite and PostgreSQL), fed by an in-memory source
-// behind the Connector interface, so every edge case (ties, rejects, failures mid-run) is exact.
-// The same pipeline with the real ODBC connector and real faults is in sync_run_test.cpp.
+// behind the Connector interface (tests/support/memory_connector.h), so every edge case (ties, rejects, failures
+// mid-run) is exact. The same pipeline with the real ODBC connector and real faults is in sync_run_test.cpp.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -11,6 +11,7 @@
 #include "engine/store/migrator.h"
 #include "engine/sync/pull_pipeline.h"
 #include "jobs/pull_jobs.h"
+#include "tests/support/memory_connector.h"
 #include "tests/support/test_env.h"
 
 namespace syncline {
@@ -32,59 +33,6 @@ Row product(const std::string& sku, const std::string& price, const std::string&
             const std::string& currency = "EUR") {
     return {sku, "Item " + sku, "PCE", price, currency, modified};
 }
-
-// The ERP table as a list of rows; incremental reads return rows at or after the watermark,
-// like `WHERE ModifiedDate >= ?`. fail_at_batch makes the read fail there, as a dropped connection would.
-class MemoryConnector : public connector::Connector {
-  public:
-    std::vector<Row> rows;
-    std::size_t batch_size = 3;
-    int fail_at_batch = -1;
-    std::optional<std::string> last_watermark;
-
-    std::string kind() const override { return "memory"; }
-    std::vector<std::string> streams() const override { return {"products"}; }
-    Result<std::string> check() override { return std::string("memory"); }
-
-    Result<std::unique_ptr<connector::PullSession>> open(const std::string&, PullMode mode,
-                                                         const std::optional<std::string>& watermark) override {
-        last_watermark = mode == PullMode::Incremental ? watermark : std::nullopt;
-        std::vector<Row> selected;
-        for (const auto& r : rows) {
-            if (!last_watermark || (r[5] && *r[5] >= *last_watermark)) {
-                selected.push_back(r);
-            }
-        }
-        return std::unique_ptr<connector::PullSession>(new Session(std::move(selected), batch_size, fail_at_batch));
-    }
-
-  private:
-    class Session : public connector::PullSession {
-      public:
-        Session(std::vector<Row> rows, std::size_t size, int fail_at)
-            : rows_(std::move(rows)), size_(size), fail_at_(fail_at) {}
-        const std::vector<std::string>& fields() const override { return kFields; }
-        Result<bool> next(RecordBatch& batch) override {
-            batch.clear();
-            if (batch_no_++ == fail_at_) {
-                return Error{ErrorKind::Transient, "08S01", "connection lost"};
-            }
-            for (; pos_ < rows_.size() && batch.rows.size() < size_; ++pos_) {
-                batch.rows.push_back(rows_[pos_]);
-                batch.raw.push_back("ItemCode=" + rows_[pos_][0].value_or("NULL"));
-                batch.row_errors.push_back("");
-            }
-            return !batch.rows.empty();
-        }
-
-      private:
-        std::vector<Row> rows_;
-        std::size_t size_;
-        int fail_at_;
-        int batch_no_ = 0;
-        std::size_t pos_ = 0;
-    };
-};
 
 class PullPipelineTest : public ::testing::TestWithParam<store::Backend> {
   protected:
@@ -142,7 +90,7 @@ class PullPipelineTest : public ::testing::TestWithParam<store::Backend> {
     std::unique_ptr<testing::TestPostgres> pg_;
     std::string database_;
     std::unique_ptr<store::Webstore> store_;
-    MemoryConnector erp_;
+    testing::MemoryConnector erp_{kFields};
 };
 
 TEST_P(PullPipelineTest, FirstPullAppliesEverythingAndASecondAppliesNothing) {

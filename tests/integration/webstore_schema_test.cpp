@@ -21,9 +21,10 @@ using Poco::Data::Keywords::into;
 using Poco::Data::Keywords::now;
 using ::testing::HasSubstr;
 
-const std::set<std::string> kTables = {"products",    "stock_levels", "customers",    "price_rules",      "orders",
-                                       "order_lines", "sync_state",   "sync_cursors", "job_runs",         "rejects",
-                                       "conflicts",   "audit_log",    "leases",       "schema_migrations"};
+const std::set<std::string> kTables = {"products",   "stock_levels", "customers",        "price_rules",
+                                       "orders",     "order_lines",  "sync_state",       "sync_cursors",
+                                       "job_runs",   "rejects",      "conflicts",        "audit_log",
+                                       "audit_head", "leases",       "schema_migrations"};
 
 class WebstoreSchemaTest : public ::testing::TestWithParam<Backend> {
   protected:

@@ -53,6 +53,32 @@ TEST_F(ConfigTest, MinimalSqliteConfigLoadsWithDefaultsAndResolvesPathNextToFile
     EXPECT_TRUE(config.erp.dsn.empty());
 }
 
+TEST_F(ConfigTest, OwnershipDefaultsAndOverrides) {
+    const std::string webstore = "[webstore]\npath = \"x.db\"\n";
+    auto config = load(write(webstore));
+    EXPECT_EQ(config.ownership.policy("product", "description"), conflict::Policy::Store);
+    EXPECT_EQ(config.ownership.policy("product", "name"), conflict::Policy::Erp);
+    config = load(write(webstore + "[ownership.product]\nname = \"manual\"\ndescription = \"erp\"\n"
+                                   "[ownership.customer]\nemail = \"newest\"\n"));
+    EXPECT_EQ(config.ownership.policy("product", "name"), conflict::Policy::Manual);
+    EXPECT_EQ(config.ownership.policy("product", "description"), conflict::Policy::Erp);
+    EXPECT_EQ(config.ownership.policy("customer", "email"), conflict::Policy::Newest);
+}
+
+TEST_F(ConfigTest, OwnershipRejectsUnknownEntitiesKeysAndPolicies) {
+    const auto issues = issuesOf(
+        "[webstore]\npath = \"x.db\"\n[ownership.order]\nstatus = \"erp\"\n[ownership.product]\nsku = \"store\"\n"
+        "name = \"shop\"\n");
+    ASSERT_EQ(issues.size(), 3u);
+    EXPECT_EQ(issues[0].key, "ownership.order");
+    EXPECT_THAT(issues[0].message, HasSubstr("unknown entity"));
+    EXPECT_EQ(issues[1].key, "ownership.product.sku");
+    EXPECT_THAT(issues[1].message, HasSubstr("always belong to the ERP"));
+    EXPECT_EQ(issues[1].line, 6);
+    EXPECT_EQ(issues[2].key, "ownership.product.name");
+    EXPECT_THAT(issues[2].message, HasSubstr("'shop' is not allowed; allowed: erp, store, newest, manual"));
+}
+
 TEST_F(ConfigTest, UnknownKeyNamesLineKeyAndSuggestion) {
     const auto issues = issuesOf("[webstore]\nbackend = \"sqlite\"\npath = \"x.db\"\nbakend = \"sqlite\"\n");
     ASSERT_EQ(issues.size(), 1u);
@@ -177,8 +203,13 @@ TEST(ExampleConfig, DocumentsEveryKey) {
     const std::string example = text.str();
     for (const auto& spec : configSchema()) {
         const auto dot = spec.path.rfind('.');
-        if (spec.kind == ValueKind::Table && spec.path.rfind("erp.streams", 0) == 0) {
-            continue;  // stream tables are shown by example ([erp.streams.products])
+        if (spec.kind == ValueKind::Table &&
+            (spec.path.find(".*") != std::string::npos || spec.path == "erp.streams" || spec.path == "ownership")) {
+            continue;  // shown by example: [erp.streams.products], [ownership.product]
+        }
+        if (spec.path == "ownership.*.*") {
+            EXPECT_NE(example.find("description = \"store\""), std::string::npos) << spec.path << " is not shown";
+            continue;
         }
         if (spec.kind == ValueKind::Table) {
             EXPECT_NE(example.find("[" + spec.path + "]"), std::string::npos) << "section " << spec.path;
@@ -200,18 +231,18 @@ class StreamConfigTest : public ConfigTest {};
 constexpr const char* kErp = "[webstore]\npath = \"w.db\"\n[erp]\ndsn = \"Erp\"\n";
 
 TEST_F(StreamConfigTest, StreamMappingUsesDefaultTypesAndInlineTables) {
-    const auto config = load(write(std::string(kErp) +
-                                   "[erp.streams.products]\n"
-                                   "query = \"SELECT * FROM ITMS\"\n"
-                                   "incremental_query = \"SELECT * FROM ITMS WHERE ModifiedDate >= ?\"\n"
-                                   "cursor_field = \"erp_modified\"\n"
-                                   "batch_size = 1000\n"
-                                   "[erp.streams.products.fields]\n"
-                                   "sku = { column = \"ItemCode\", prefix = \"A-\" }\n"
-                                   "name = \"ItemName\"\nunit = \"SalesUom\"\nlist_price = \"ListPrice\"\n"
-                                   "currency = { column = \"PriceCurr\", default = \"EUR\" }\n"
-                                   "active = { column = \"Blocked\", type = \"flag\" }\n"
-                                   "erp_modified = \"ModifiedDate\"\n"));
+    const auto config =
+        load(write(std::string(kErp) + "[erp.streams.products]\n"
+                                       "query = \"SELECT * FROM ITMS\"\n"
+                                       "incremental_query = \"SELECT * FROM ITMS WHERE ModifiedDate >= ?\"\n"
+                                       "cursor_field = \"erp_modified\"\n"
+                                       "batch_size = 1000\n"
+                                       "[erp.streams.products.fields]\n"
+                                       "sku = { column = \"ItemCode\", prefix = \"A-\" }\n"
+                                       "name = \"ItemName\"\nunit = \"SalesUom\"\nlist_price = \"ListPrice\"\n"
+                                       "currency = { column = \"PriceCurr\", default = \"EUR\" }\n"
+                                       "active = { column = \"Blocked\", type = \"flag\" }\n"
+                                       "erp_modified = \"ModifiedDate\"\n"));
     ASSERT_EQ(config.erp.streams.size(), 1u);
     const auto& s = config.erp.streams[0];
     EXPECT_EQ(s.stream, "products");

@@ -1,0 +1,15 @@
+-- Conflict resolution and the audit chain (issue 4).
+
+-- Fields a run held for an admin (policy manual), per run.
+ALTER TABLE job_runs ADD COLUMN rows_conflicted INTEGER NOT NULL DEFAULT 0;
+
+-- At most one open conflict per field of a record: a later run updates it instead of adding another.
+CREATE UNIQUE INDEX conflicts_one_open ON conflicts (entity, entity_key, field) WHERE status = 'open';
+
+-- The newest audit row's sequence number and hash, written in the same transaction as the rows. A
+-- chain that ends before this head was truncated.
+CREATE TABLE audit_head (
+    id        INTEGER PRIMARY KEY CHECK (id = 1),
+    seq       INTEGER NOT NULL,
+    row_hash  TEXT NOT NULL
+);
