@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <signal.h>
 
 #include <algorithm>
@@ -68,6 +70,8 @@ class Shop {
         return out;
     }
     const std::vector<std::string>& env() const { return env_; }
+    /// Appends TOML to the config file (e.g. an [ownership.*] section).
+    void addConfig(const std::string& toml) const { std::ofstream(config_, std::ios::app) << "\n" << toml; }
 
     testing::ProcessResult syncline(const std::vector<std::string>& args) const {
         return testing::runProcess(command(args), env_);
@@ -294,6 +298,82 @@ TEST(SyncRunFullPullSameSeed, SqliteAndPostgresErpsGiveTheSameWebstoreOnEitherBa
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Conflicts and the audit log through the CLI: the ERP and the shop both change an item's name under the
+// `manual` policy; the admin lists, resolves, queries the audit log; tampering is named by `audit verify`.
+
+class SyncRunConflicts : public ::testing::TestWithParam<Backend> {};
+
+TEST_P(SyncRunConflicts, ManualConflictRoundTripAndAuditVerifyThroughTheCli) {
+    TempDir dir;
+    auto pg = clusterIfNeeded({GetParam()});
+    DemoErp erp(Backend::SQLite, dir.path(), erpOfSize(50));
+    Shop shop(erp, GetParam(), dir, "webstore", pg.get());
+    shop.addConfig("[ownership.product]\nname = \"manual\"\n");
+    ASSERT_EQ(shop.run({"catalog"}).exit_code, 0);
+    const std::string watermark = erp.sql().value("SELECT MAX(ModifiedDate) FROM ITMS");
+    shop.webstore.sql().execute("UPDATE products SET name = 'Shop name', updated_at = '2026-11-27T00:00:00Z' "
+                                "WHERE sku = 'A0000007'");
+    erp.sql().execute("UPDATE ITMS SET ItemName = 'ERP name', ListPrice = '42.000000', ModifiedDate = '" +
+                      shifted(watermark, 60) + "' WHERE ItemCode = 'A0000007'");
+    const auto held = shop.syncline({"run", "catalog"});
+    EXPECT_EQ(held.exit_code, 0) << held.err;
+    EXPECT_THAT(held.out, HasSubstr("conflicts held 1"));
+    EXPECT_THAT(held.out, HasSubstr("syncline conflicts"));
+    EXPECT_EQ(shop.webstore.sql().value("SELECT name FROM products WHERE sku = 'A0000007'"), "Shop name");
+    EXPECT_EQ(shop.webstore.count("products", "sku = 'A0000007' AND list_price = 42"), 1) << "the rest syncs";
+
+    const auto listed = shop.syncline({"--json", "conflicts"});
+    ASSERT_EQ(listed.exit_code, 0) << listed.err;
+    const auto conflicts = nlohmann::json::parse(listed.out);
+    ASSERT_EQ(conflicts.size(), 1u);
+    EXPECT_EQ(conflicts[0]["key"], "A0000007");
+    EXPECT_EQ(conflicts[0]["field"], "name");
+    EXPECT_EQ(conflicts[0]["erp"], "ERP name");
+    EXPECT_EQ(conflicts[0]["store"], "Shop name");
+    const std::string id = std::to_string(conflicts[0]["id"].get<long>());
+
+    EXPECT_EQ(shop.syncline({"conflicts", "resolve", id, "--take", "sideways"}).exit_code, 64);
+    const auto resolved = shop.syncline({"conflicts", "resolve", id, "--take", "value", "Agreed name"});
+    EXPECT_EQ(resolved.exit_code, 0) << resolved.err;
+    EXPECT_THAT(resolved.out, HasSubstr("conflict " + id + " resolved"));
+    const auto again = shop.syncline({"conflicts", "resolve", id, "--take", "erp"});
+    EXPECT_EQ(again.exit_code, 65);
+    EXPECT_THAT(again.err, HasSubstr("already resolved"));
+    EXPECT_EQ(shop.syncline({"conflicts"}).out, "no open conflicts\n");
+    const auto rerun = shop.run({"catalog"});
+    EXPECT_EQ(rerun.summary["conflicted"], 0);
+    EXPECT_EQ(shop.webstore.sql().value("SELECT name FROM products WHERE sku = 'A0000007'"), "Agreed name");
+
+    const auto history = shop.syncline({"--json", "audit", "--entity", "product", "--key", "A0000007"});
+    ASSERT_EQ(history.exit_code, 0) << history.err;
+    const auto rows = nlohmann::json::parse(history.out);
+    ASSERT_EQ(rows.size(), 3u) << history.out;  // newest first: the resolution, the held update, the insert
+    EXPECT_EQ(rows[0]["action"], "resolve_conflict");
+    EXPECT_THAT(rows[0]["actor"].get<std::string>(), ::testing::StartsWith("user:"));
+    EXPECT_EQ(rows[0]["changes"]["name"]["to"], "Agreed name");
+    EXPECT_EQ(rows[1]["action"], "update");
+    EXPECT_EQ(rows[1]["changes"]["name"]["conflict"]["outcome"], "held");
+    EXPECT_EQ(rows[1]["changes"]["list_price"]["to"], "42");
+    EXPECT_EQ(rows[2]["action"], "insert");
+    EXPECT_EQ(shop.syncline({"--json", "audit", "--entity", "job", "--key", "catalog"}).exit_code, 0);
+    EXPECT_EQ(shop.webstore.sql().count("SELECT COUNT(*) FROM audit_log WHERE entity = 'job' AND action = 'run'"), 3)
+        << "each manual run is audited";
+
+    const auto ok = shop.syncline({"audit", "verify"});
+    EXPECT_EQ(ok.exit_code, 0) << ok.out;
+    EXPECT_THAT(ok.out, HasSubstr("audit log OK"));
+    const std::string seq = std::to_string(rows[1]["seq"].get<long>());
+    shop.webstore.sql().execute("UPDATE audit_log SET changes = REPLACE(changes, 'Shop name', 'Shop nam') WHERE seq = " +
+                                seq);
+    const auto broken = shop.syncline({"audit", "verify"});
+    EXPECT_EQ(broken.exit_code, 65);
+    EXPECT_THAT(broken.out, HasSubstr("audit log BROKEN at row " + seq + ": row " + seq + " was changed"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Webstore, SyncRunConflicts, ::testing::Values(Backend::SQLite, Backend::PostgreSQL),
+                         [](const auto& info) { return backendName(info.param) + "Webstore"; });
+
+// ---------------------------------------------------------------------------------------------------------------
 // 2. Incremental pulls: the watermark, the boundary tie and late commits inside the overlap window.
 
 class SyncRunIncremental : public ::testing::TestWithParam<Backend> {};
@@ -406,6 +486,8 @@ INSTANTIATE_TEST_SUITE_P(Webstore, SyncRunDeletes, ::testing::Values(Backend::SQ
 // 4. kill -9 mid-run, then a rerun.
 
 constexpr int kBatch = 500;
+constexpr const char* kPriceRuleInserts =
+    "SELECT COUNT(*) FROM audit_log WHERE entity = 'price_rule' AND action = 'insert'";
 
 // Waits until the webstore holds at least `threshold` price rules (or the run of `child` ended). Returns
 // the count seen.
@@ -453,6 +535,10 @@ TEST_P(SyncRunKill, KilledMidRunAndRerunGivesTheSameWebstoreAsACleanRun) {
         EXPECT_EQ(partial % kBatch, 0) << "whole batches only";
         const auto killed_run = shop.webstore.sql().count("SELECT MAX(run_id) FROM job_runs");
         EXPECT_EQ(shop.jobRunColumn(killed_run, "status"), "running") << "nobody could record the end";
+        // Each committed change has its audit row, and no audit row outlived its change.
+        EXPECT_EQ(shop.webstore.sql().count(kPriceRuleInserts), partial);
+        const auto verified = shop.syncline({"audit", "verify"});
+        EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
 
         const auto rerun = shop.run({"prices", "--full"});
         EXPECT_EQ(rerun.exit_code, 0) << rerun.err;
@@ -460,6 +546,8 @@ TEST_P(SyncRunKill, KilledMidRunAndRerunGivesTheSameWebstoreAsACleanRun) {
         EXPECT_EQ(rerun.summary["unchanged"], partial);
         const auto got = shop.webstore.dump("price_rules");
         EXPECT_TRUE(got == expected) << firstDifference(expected, got);
+        EXPECT_EQ(shop.webstore.sql().count(kPriceRuleInserts), total) << "one audit row per change, none twice";
+        EXPECT_EQ(shop.syncline({"audit", "verify"}).exit_code, 0);
         EXPECT_EQ(shop.jobRunColumn(killed_run, "status"), "failed");
         EXPECT_THAT(shop.jobRunColumn(killed_run, "error"), HasSubstr("abandoned"));
         EXPECT_NE(shop.jobRunColumn(killed_run, "finished_at"), "");
