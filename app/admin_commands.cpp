@@ -11,7 +11,9 @@
 #include "app/exit_codes.h"
 #include "app/logging.h"
 #include "app/version.h"
+#include "engine/store/deferred_indexes.h"
 #include "engine/store/migrator.h"
+#include "engine/store/transaction.h"
 
 namespace syncline::app {
 
@@ -73,6 +75,15 @@ int commandMigrate(const GlobalOptions& options, bool dry_run) {
     store::Migrator migrator(*webstore);
     const int before = migrator.currentVersion();
     const auto todo = dry_run ? migrator.pending() : migrator.migrate();
+    if (!dry_run) {
+        // Secondary indexes a killed first load left dropped (a later run of that job restores them too).
+        store::Transaction tx(*webstore);
+        const int restored = store::restoreIndexes(*webstore);
+        tx.commit();
+        if (restored > 0 && !options.json) {
+            std::cout << "rebuilt " << restored << " index(es) a first load left deferred\n";
+        }
+    }
     if (options.json) {
         auto applied = nlohmann::json::array();
         for (const auto& m : todo) {

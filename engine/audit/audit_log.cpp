@@ -62,10 +62,10 @@ void appendValue(std::string& out, const std::optional<std::string>& value) {
     }
 }
 
-void hashField(crypto_hash_sha256_state& state, const std::string& field) {
+void hashField(crypto_generichash_state& state, const std::string& field) {
     const std::string length = std::to_string(field.size()) + ":";
-    crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(length.data()), length.size());
-    crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(field.data()), field.size());
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(length.data()), length.size());
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(field.data()), field.size());
 }
 
 }  // namespace
@@ -148,15 +148,16 @@ std::string rowHash(const std::string& prev_hash, std::int64_t seq, const std::s
     if (!ready) {
         throw std::runtime_error("libsodium failed to initialize");
     }
-    crypto_hash_sha256_state state;
-    crypto_hash_sha256_init(&state);
+    constexpr std::size_t kBytes = 32;
+    crypto_generichash_state state;
+    crypto_generichash_init(&state, nullptr, 0, kBytes);
     for (const std::string* f : {&prev_hash, &at, &actor, &entity, &key, &action, &changes}) {
         hashField(state, *f);
     }
     hashField(state, std::to_string(seq));
-    unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&state, digest);
-    char hex[crypto_hash_sha256_BYTES * 2 + 1];
+    unsigned char digest[kBytes];
+    crypto_generichash_final(&state, digest, kBytes);
+    char hex[kBytes * 2 + 1];
     sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
     return hex;
 }

@@ -58,7 +58,8 @@ class ChangeSet {
 /// Appends `text` as a JSON string literal (with quotes; invalid UTF-8 bytes become U+FFFD).
 void appendJsonString(std::string& out, const std::string& text);
 
-/// The hash of a row: SHA-256 (hex) over its fields and the previous row's hash, each length-prefixed.
+/// The hash of a row: BLAKE2b-256 (libsodium crypto_generichash, hex) over its fields and the previous
+/// row's hash, each length-prefixed.
 std::string rowHash(const std::string& prev_hash, std::int64_t seq, const std::string& at, const std::string& actor,
                     const std::string& entity, const std::string& key, const std::string& action,
                     const std::string& changes);

@@ -13,6 +13,7 @@
 
 #include "engine/audit/audit_log.h"
 #include "engine/connector/streams.h"
+#include "engine/store/deferred_indexes.h"
 #include "engine/store/transaction.h"
 #include "engine/sync/batch_writer.h"
 #include "engine/sync/read_ahead.h"
@@ -409,7 +410,14 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
     const std::optional<std::string> from =
         result.full ? std::nullopt
                     : std::optional<std::string>(minusSeconds(*result.watermark_before, options.overlap_seconds));
+    bool deferred = false;
     auto finish = [&](const std::string& status, std::optional<connector::Error> error) {
+        if (deferred) {
+            store::Transaction tx(store_);
+            store::restoreIndexes(store_, entity_.table);
+            tx.commit();
+            deferred = false;
+        }
         result.status = status;
         result.error = std::move(error);
         log.finish(result.run_id, status, result.counts, result.error);
@@ -423,6 +431,16 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
         auto session = connector_.open(entity_.stream, effective.mode, from);
         if (!session) {
             return finish("failed", session.error());
+        }
+        {
+            // A first load builds the table's secondary indexes once at its end (store/deferred_indexes.h);
+            // indexes a killed first load left dropped are rebuilt first.
+            store::Transaction tx(store_);
+            store::restoreIndexes(store_, entity_.table);
+            if (result.full && !options.dry_run && store::tableIsEmpty(store_, entity_.table)) {
+                deferred = store::deferIndexes(store_, entity_.table) > 0;
+            }
+            tx.commit();
         }
         // The ERP read of the next batches overlaps the webstore write of this one (2 batches ahead).
         ReadAhead pull(*session.value());

@@ -311,8 +311,9 @@ TEST_P(SyncRunConflicts, ManualConflictRoundTripAndAuditVerifyThroughTheCli) {
     shop.addConfig("[ownership.product]\nname = \"manual\"\n");
     ASSERT_EQ(shop.run({"catalog"}).exit_code, 0);
     const std::string watermark = erp.sql().value("SELECT MAX(ModifiedDate) FROM ITMS");
-    shop.webstore.sql().execute("UPDATE products SET name = 'Shop name', updated_at = '2026-11-27T00:00:00Z' "
-                                "WHERE sku = 'A0000007'");
+    shop.webstore.sql().execute(
+        "UPDATE products SET name = 'Shop name', updated_at = '2026-11-27T00:00:00Z' "
+        "WHERE sku = 'A0000007'");
     erp.sql().execute("UPDATE ITMS SET ItemName = 'ERP name', ListPrice = '42.000000', ModifiedDate = '" +
                       shifted(watermark, 60) + "' WHERE ItemCode = 'A0000007'");
     const auto held = shop.syncline({"run", "catalog"});
@@ -363,8 +364,8 @@ TEST_P(SyncRunConflicts, ManualConflictRoundTripAndAuditVerifyThroughTheCli) {
     EXPECT_EQ(ok.exit_code, 0) << ok.out;
     EXPECT_THAT(ok.out, HasSubstr("audit log OK"));
     const std::string seq = std::to_string(rows[1]["seq"].get<long>());
-    shop.webstore.sql().execute("UPDATE audit_log SET changes = REPLACE(changes, 'Shop name', 'Shop nam') WHERE seq = " +
-                                seq);
+    shop.webstore.sql().execute(
+        "UPDATE audit_log SET changes = REPLACE(changes, 'Shop name', 'Shop nam') WHERE seq = " + seq);
     const auto broken = shop.syncline({"audit", "verify"});
     EXPECT_EQ(broken.exit_code, 65);
     EXPECT_THAT(broken.out, HasSubstr("audit log BROKEN at row " + seq + ": row " + seq + " was changed"));
@@ -535,6 +536,8 @@ TEST_P(SyncRunKill, KilledMidRunAndRerunGivesTheSameWebstoreAsACleanRun) {
         EXPECT_EQ(partial % kBatch, 0) << "whole batches only";
         const auto killed_run = shop.webstore.sql().count("SELECT MAX(run_id) FROM job_runs");
         EXPECT_EQ(shop.jobRunColumn(killed_run, "status"), "running") << "nobody could record the end";
+        EXPECT_EQ(shop.webstore.sql().count("SELECT COUNT(*) FROM deferred_indexes"), 1)
+            << "the first load dropped the price look-up index to build it at its end";
         // Each committed change has its audit row, and no audit row outlived its change.
         EXPECT_EQ(shop.webstore.sql().count(kPriceRuleInserts), partial);
         const auto verified = shop.syncline({"audit", "verify"});
@@ -547,6 +550,13 @@ TEST_P(SyncRunKill, KilledMidRunAndRerunGivesTheSameWebstoreAsACleanRun) {
         const auto got = shop.webstore.dump("price_rules");
         EXPECT_TRUE(got == expected) << firstDifference(expected, got);
         EXPECT_EQ(shop.webstore.sql().count(kPriceRuleInserts), total) << "one audit row per change, none twice";
+        EXPECT_EQ(shop.webstore.sql().count("SELECT COUNT(*) FROM deferred_indexes"), 0);
+        EXPECT_EQ(
+            shop.webstore.sql().count(GetParam() == Backend::SQLite
+                                          ? "SELECT COUNT(*) FROM sqlite_master WHERE name = 'price_rules_lookup'"
+                                          : "SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'price_rules_lookup'"),
+            1)
+            << "the rerun rebuilt the index";
         EXPECT_EQ(shop.syncline({"audit", "verify"}).exit_code, 0);
         EXPECT_EQ(shop.jobRunColumn(killed_run, "status"), "failed");
         EXPECT_THAT(shop.jobRunColumn(killed_run, "error"), HasSubstr("abandoned"));

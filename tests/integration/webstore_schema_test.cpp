@@ -10,7 +10,9 @@
 #include <set>
 #include <thread>
 
+#include "engine/store/deferred_indexes.h"
 #include "engine/store/migrator.h"
+#include "engine/store/transaction.h"
 #include "engine/store/webstore.h"
 #include "tests/support/test_env.h"
 
@@ -21,10 +23,10 @@ using Poco::Data::Keywords::into;
 using Poco::Data::Keywords::now;
 using ::testing::HasSubstr;
 
-const std::set<std::string> kTables = {"products",   "stock_levels", "customers",        "price_rules",
-                                       "orders",     "order_lines",  "sync_state",       "sync_cursors",
-                                       "job_runs",   "rejects",      "conflicts",        "audit_log",
-                                       "audit_head", "leases",       "schema_migrations"};
+const std::set<std::string> kTables = {"products",   "stock_levels",     "customers",  "price_rules",
+                                       "orders",     "order_lines",      "sync_state", "sync_cursors",
+                                       "job_runs",   "rejects",          "conflicts",  "audit_log",
+                                       "audit_head", "deferred_indexes", "leases",     "schema_migrations"};
 
 class WebstoreSchemaTest : public ::testing::TestWithParam<Backend> {
   protected:
@@ -84,6 +86,38 @@ TEST_P(WebstoreSchemaTest, MigrateCreatesEveryTableAndIsIdempotent) {
     EXPECT_EQ(tables(), kTables);
     EXPECT_TRUE(migrator.migrate().empty());
     EXPECT_TRUE(migrator.pending().empty());
+}
+
+TEST_P(WebstoreSchemaTest, DeferredIndexesAreDroppedRecordedAndRebuiltAsTheyWere) {
+    Migrator(*store_).migrate();
+    auto indexes = [&] {
+        std::vector<std::string> names;
+        store_->session() << (GetParam() == Backend::SQLite
+                                  ? "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'price_rules' "
+                                    "AND sql IS NOT NULL"
+                                  : "SELECT indexname FROM pg_indexes WHERE tablename = 'price_rules' AND indexname "
+                                    "NOT IN (SELECT conname FROM pg_constraint)"),
+            into(names), now;
+        return names;
+    };
+    ASSERT_EQ(indexes(), std::vector<std::string>{"price_rules_lookup"});
+    EXPECT_TRUE(tableIsEmpty(*store_, "price_rules"));
+    {
+        Transaction tx(*store_);
+        EXPECT_EQ(deferIndexes(*store_, "price_rules"), 1);
+        EXPECT_EQ(deferIndexes(*store_, "products"), 0) << "primary keys stay";
+        tx.commit();
+    }
+    EXPECT_TRUE(indexes().empty());
+    {
+        Transaction tx(*store_);
+        EXPECT_EQ(restoreIndexes(*store_, std::string("products")), 0);
+        EXPECT_EQ(restoreIndexes(*store_), 1);
+        tx.commit();
+    }
+    EXPECT_EQ(indexes(), std::vector<std::string>{"price_rules_lookup"});
+    Transaction tx(*store_);
+    EXPECT_EQ(restoreIndexes(*store_), 0);
 }
 
 TEST_P(WebstoreSchemaTest, DatabaseFromNewerSynclineIsRefused) {

@@ -13,3 +13,11 @@ CREATE TABLE audit_head (
     seq       BIGINT NOT NULL,
     row_hash  TEXT NOT NULL
 );
+
+-- Secondary indexes a first full load of an empty table dropped, to build each once at the end instead of
+-- row by row (engine/store/deferred_indexes.h). Recreated by that run, or by the next start after a crash.
+CREATE TABLE deferred_indexes (
+    name        TEXT PRIMARY KEY,
+    table_name  TEXT NOT NULL,
+    ddl         TEXT NOT NULL
+);
