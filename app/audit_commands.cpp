@@ -9,6 +9,7 @@
 #include "app/exit_codes.h"
 #include "app/output.h"
 #include "engine/audit/audit_log.h"
+#include "engine/connector/streams.h"
 #include "engine/sync/conflict_queue.h"
 
 namespace syncline::app {
@@ -56,7 +57,10 @@ int commandAudit(const GlobalOptions& options, const AuditOptions& query) {
     auto webstore = openWebstore(config);
     audit::AuditFilter filter;
     filter.entity = query.entity;
-    filter.key = query.key ? std::optional<std::string>(storedKey(*query.key)) : std::nullopt;
+    // Only a composite key (stock: sku/warehouse) is typed with '/'; a SKU may contain one itself.
+    const auto* entity = query.entity ? connector::findEntity(*query.entity) : nullptr;
+    const bool composite = entity != nullptr && entity->keys.size() > 1;
+    filter.key = query.key ? std::optional<std::string>(composite ? storedKey(*query.key) : *query.key) : std::nullopt;
     filter.actor = query.actor;
     if (query.since) {
         std::string since = *query.since;

@@ -135,7 +135,7 @@ int runCli(int argc, char** argv) {
     auto* audit_cmd =
         app.add_subcommand("audit", "query the audit log (newest first); `audit verify` checks its chain");
     audit_cmd->add_option("--entity", audit.entity, "product, stock, customer, price_rule, job, ...");
-    audit_cmd->add_option("--key", audit.key, "the record's key (parts of a composite key joined with '/')");
+    audit_cmd->add_option("--key", audit.key, "the record's key (stock: sku/warehouse)");
     audit_cmd->add_option("--actor", audit.actor, "run:ID or user:NAME");
     audit_cmd->add_option("--since", audit.since, "from this UTC time on (2026-11-27 or 2026-11-27T10:00:00Z)");
     audit_cmd->add_option("--limit", audit.limit, "at most this many")->check(CLI::Range(1, 1000000));
