@@ -48,9 +48,20 @@ int restoreIndexes(Webstore& store, const std::optional<std::string>& table) {
     } else {
         store.session() << "SELECT name, ddl FROM deferred_indexes ORDER BY name", into(names), into(ddls), now;
     }
+    // SQLite's sorter may use as much memory as the page cache; with both full, a large build would double the
+    // peak. A smaller cache during the build hands the cache's pages over to the sorter instead.
+    int cache_size = 0;
+    const bool sqlite = store.backend() == Backend::SQLite && !names.empty();
+    if (sqlite) {
+        store.session() << "PRAGMA cache_size", into(cache_size), now;
+        store.session() << "PRAGMA cache_size = -32768", now;
+    }
     for (std::size_t i = 0; i < names.size(); ++i) {
         store.session() << ddls[i], now;
         store.session() << "DELETE FROM deferred_indexes WHERE name = $1", use(names[i]), now;
+    }
+    if (sqlite) {
+        store.session() << "PRAGMA cache_size = " + std::to_string(cache_size), now;
     }
     return static_cast<int>(names.size());
 }

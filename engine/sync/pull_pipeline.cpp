@@ -138,7 +138,7 @@ class PullRun {
                 (!max_cursor || *row[cursor_index_] > *max_cursor)) {
                 max_cursor = *row[cursor_index_];
             }
-            if (options_.mode == connector::PullMode::Full) {
+            if (track_seen_) {
                 seen_.push_back(fnv1a(kFnvOffset, key));
             }
             keys.push_back(std::move(key));
@@ -222,8 +222,18 @@ class PullRun {
 
     audit::AuditLog& audit() { return audit_; }
 
+    /// A full pull remembers the keys it sees, to deactivate the others at its end; not needed when the
+    /// table was empty at the start (a first load). Reserved up front: no doubling of a large vector.
+    void trackSeenKeys(std::int64_t expected) {
+        track_seen_ = true;
+        seen_.reserve(static_cast<std::size_t>(expected + expected / 10 + 1024));
+    }
+
     // Keys this entity manages that the full pull did not see.
     std::vector<std::string> missingKeys() {
+        if (!track_seen_) {
+            return {};
+        }
         std::sort(seen_.begin(), seen_.end());
         std::vector<std::string> missing;
         std::string after;
@@ -378,6 +388,7 @@ class PullRun {
     std::vector<std::size_t> key_index_;
     std::size_t cursor_index_;
     std::vector<std::uint64_t> seen_;
+    bool track_seen_ = false;
     std::vector<std::optional<std::string>> null_as_;
     std::vector<conflict::Policy> policies_;  ///< per field
     bool any_non_erp_ = false;
@@ -432,12 +443,14 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
         if (!session) {
             return finish("failed", session.error());
         }
+        bool first_load = false;
         {
             // A first load builds the table's secondary indexes once at its end (store/deferred_indexes.h);
             // indexes a killed first load left dropped are rebuilt first.
             store::Transaction tx(store_);
             store::restoreIndexes(store_, entity_.table);
-            if (result.full && !options.dry_run && store::tableIsEmpty(store_, entity_.table)) {
+            first_load = result.full && store::tableIsEmpty(store_, entity_.table);
+            if (first_load && !options.dry_run) {
                 deferred = store::deferIndexes(store_, entity_.table) > 0;
             }
             tx.commit();
@@ -445,6 +458,9 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
         // The ERP read of the next batches overlaps the webstore write of this one (2 batches ahead).
         ReadAhead pull(*session.value());
         PullRun run(store_, entity_, effective, pull.fields());
+        if (result.full && !first_load) {
+            run.trackSeenKeys(run.writer().activeCount());
+        }
         connector::RecordBatch batch;
         for (;;) {
             auto more = pull.next(batch);
