@@ -128,7 +128,21 @@ int runCli(int argc, char** argv) {
     app.add_subcommand("jobs", "list the jobs and their last runs")->callback([&] {
         action = [&] { return commandJobs(options); };
     });
-    addPlannedCommand(app, "orders", "list and retry orders pushed to the ERP", action);
+    OrdersOptions orders;
+    auto* orders_cmd =
+        app.add_subcommand("orders", "list webstore orders (newest first); `orders import` adds orders from a file");
+    orders_cmd->add_option("--status", orders.status, "only orders in this status: placed, claimed, exported, ...");
+    orders_cmd->add_option("--limit", orders.limit, "at most this many")->check(CLI::Range(1, 1000000));
+    std::string orders_file;
+    auto* import_cmd = orders_cmd->add_subcommand(
+        "import", "insert the orders of a JSON file as a storefront would (see docs/storefront.md)");
+    import_cmd->add_option("file", orders_file, "a JSON array of orders")->required();
+    import_cmd->callback([&] { action = [&] { return commandOrdersImport(options, orders_file); }; });
+    orders_cmd->callback([&, import_cmd] {
+        if (!import_cmd->parsed()) {
+            action = [&] { return commandOrders(options, orders); };
+        }
+    });
     addPlannedCommand(app, "price", "price an item for a customer and explain it", action);
 
     AuditOptions audit;

@@ -92,6 +92,18 @@ struct ResolveOptions {
 /// Resolves one held conflict: exit 0, 64 bad usage, 65 refused (unknown, already resolved, bad value).
 int commandConflictResolve(const GlobalOptions& options, const ResolveOptions& resolve);
 
+struct OrdersOptions {
+    std::optional<std::string> status;  ///< placed, claimed, exported, confirmed, shipped, invoiced, ...
+    int limit = 50;
+};
+/// Lists webstore orders, newest first, with their line count and exact total. Exit 0, 64 for an unknown status.
+int commandOrders(const GlobalOptions& options, const OrdersOptions& orders);
+
+/// Inserts the orders of a JSON file as a storefront would (docs/storefront.md), each in its own transaction.
+/// Exit 0 when every order was imported or already there, 65 when any was rejected or the file is not a JSON
+/// array (or is larger than 64 MiB), 66 when the file cannot be read.
+int commandOrdersImport(const GlobalOptions& options, const std::string& file);
+
 /// Points unixODBC at the config's odbc_ini_dir (before the first ODBC call of the process).
 void useOdbcIniDir(const config::ErpConfig& erp);
 

@@ -9,6 +9,7 @@ enum ExitCode : int {
     kExitOk = 0,
     kExitUsage = 64,        ///< bad command line
     kExitData = 65,         ///< bad input data (rejected records, a malformed import file)
+    kExitNoInput = 66,      ///< an input file does not exist or cannot be read
     kExitUnavailable = 69,  ///< a service (webstore DB, ERP) cannot be reached, or a command is not available
     kExitSoftware = 70,     ///< an internal error
     kExitTempFail = 75,     ///< a transient failure: try again later

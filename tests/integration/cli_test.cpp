@@ -2,7 +2,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
 
 #include <filesystem>
 #include <fstream>
@@ -197,6 +199,264 @@ TEST_F(CliTest, PostgresWebstoreMigratesWithPasswordFromEnvironmentAndNeverPrint
     EXPECT_EQ(r.exit_code, 69);
     EXPECT_THAT(r.err, HasSubstr("cannot open webstore postgresql://"));
     EXPECT_THAT(r.err, Not(HasSubstr("wrong-password")));
+    pg.dropDatabase(db);
+}
+
+// --- orders import / orders: a stand-in storefront and the order listing ---
+
+/// Rows of `sql` with every value as text, NULL as "NULL".
+std::vector<std::vector<std::string>> queryRows(store::Webstore& store, const std::string& sql) {
+    Poco::Data::Statement statement(store.session());
+    statement << sql;
+    statement.execute();
+    Poco::Data::RecordSet rs(statement);
+    std::vector<std::vector<std::string>> rows;
+    for (bool more = rs.moveFirst(); more; more = rs.moveNext()) {
+        std::vector<std::string> row;
+        for (std::size_t c = 0; c < rs.columnCount(); ++c) {
+            row.push_back(rs.value(c).isEmpty() ? "NULL" : rs.value(c).convert<std::string>());
+        }
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+/// One customer and three products, one of them no longer active, as the pull jobs would have left them.
+void seedCatalog(store::Webstore& store) {
+    using Poco::Data::Keywords::now;
+    const bool pg = store.backend() == store::Backend::PostgreSQL;
+    store.session() << "INSERT INTO customers (code, name, currency, updated_at) VALUES "
+                       "('C000001', 'Acme GmbH', 'EUR', '2026-11-01T00:00:00Z')",
+        now;
+    store.session() << std::string(
+                           "INSERT INTO products (sku, name, unit, list_price, currency, active, updated_at) "
+                           "VALUES ('A0000001', 'Bolt', 'pcs', '12.50', 'EUR', ") +
+                           (pg ? "TRUE" : "1") +
+                           ", '2026-11-01T00:00:00Z'), ('A0000002', 'Nut', 'pcs', '0.125', 'EUR', " +
+                           (pg ? "TRUE" : "1") +
+                           ", '2026-11-01T00:00:00Z'), ('A0000009', 'Retired', 'pcs', '1', 'EUR', " +
+                           (pg ? "FALSE" : "0") + ", '2026-11-01T00:00:00Z')",
+        now;
+}
+
+/// Two valid orders: W-1001 with two lines (total 2 x 12.50 + 3 x 0.125 = 25.375), the newer W-1002 with one.
+const char* kGoodOrders = R"([
+  {"order_id": "W-1001", "customer_code": "C000001", "currency": "EUR", "placed_at": "2026-11-27T10:00:00Z",
+   "note": "deliver to gate 3",
+   "lines": [{"sku": "A0000001", "quantity": "2", "unit_price": "12.50", "note": ""},
+             {"sku": "A0000002", "quantity": "3", "unit_price": "0.125", "note": "loose"}]},
+  {"order_id": "W-1002", "customer_code": "C000001", "currency": "EUR", "placed_at": "2026-11-28T09:30:00Z",
+   "lines": [{"sku": "A0000001", "quantity": "1.5", "unit_price": "10"}]}
+])";
+
+class CliTestOrders : public CliTest {
+  protected:
+    void SetUp() override {
+        config_ = dir_.file("syncline.toml");
+        ASSERT_EQ(syncline({"-c", config_, "init"}).exit_code, 0);
+        seedCatalog(*openStore());
+    }
+
+    std::string config_;
+};
+
+TEST_F(CliTestOrders, ImportWritesPlacedOrdersWithTheirLinesAsWritten) {
+    const auto file = write("orders.json", kGoodOrders);
+    const auto r = syncline({"-c", config_, "orders", "import", file});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("imported 2, skipped 0 (already imported), rejected 0 of 2 orders"));
+
+    auto store = openStore();
+    const auto orders = queryRows(*store,
+                                  "SELECT order_id, customer_code, currency, status, placed_at, note, attempts, "
+                                  "erp_doc_number, claimed_by FROM orders ORDER BY order_id");
+    ASSERT_EQ(orders.size(), 2u);
+    EXPECT_EQ(orders[0], (std::vector<std::string>{"W-1001", "C000001", "EUR", "placed", "2026-11-27T10:00:00Z",
+                                                   "deliver to gate 3", "0", "NULL", "NULL"}));
+    EXPECT_EQ(orders[1][0], "W-1002");
+    EXPECT_EQ(orders[1][5], "") << "a missing note is stored empty";
+    const auto lines = queryRows(*store,
+                                 "SELECT order_id, line_no, sku, quantity, unit_price, note FROM order_lines "
+                                 "ORDER BY order_id, line_no");
+    ASSERT_EQ(lines.size(), 3u);
+    EXPECT_EQ(lines[0], (std::vector<std::string>{"W-1001", "1", "A0000001", "2", "12.50", ""}));
+    EXPECT_EQ(lines[1], (std::vector<std::string>{"W-1001", "2", "A0000002", "3", "0.125", "loose"}));
+    EXPECT_EQ(lines[2], (std::vector<std::string>{"W-1002", "1", "A0000001", "1.5", "10", ""}));
+    EXPECT_EQ(queryRows(*store, "SELECT typeof(quantity), typeof(unit_price) FROM order_lines LIMIT 1")[0],
+              (std::vector<std::string>{"text", "text"}))
+        << "money is stored as exact text, never REAL";
+}
+
+TEST_F(CliTestOrders, ReimportingTheSameFileSkipsEveryOrder) {
+    const auto file = write("orders.json", kGoodOrders);
+    ASSERT_EQ(syncline({"-c", config_, "orders", "import", file}).exit_code, 0);
+
+    auto r = syncline({"-c", config_, "orders", "import", file});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("imported 0, skipped 2 (already imported)"));
+    EXPECT_THAT(r.err, HasSubstr("order W-1001: already imported, skipped"));
+    EXPECT_THAT(r.err, HasSubstr("order W-1002: already imported, skipped"));
+
+    r = syncline({"-c", config_, "--json", "orders", "import", file});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(nlohmann::json::parse(r.out),
+              nlohmann::json({{"imported", 0}, {"skipped", 2}, {"rejected", nlohmann::json::array()}}));
+
+    auto store = openStore();
+    EXPECT_EQ(queryRows(*store, "SELECT COUNT(*) FROM orders")[0][0], "2");
+    EXPECT_EQ(queryRows(*store, "SELECT COUNT(*) FROM order_lines")[0][0], "3");
+}
+
+TEST_F(CliTestOrders, BadOrdersAreNamedWithLineAndFieldAndDoNotStopTheGoodOnes) {
+    const auto file = write("mixed.json", R"([
+  {"order_id": "W-2001", "customer_code": "C000001", "currency": "EUR", "placed_at": "2026-11-27T10:00:00Z",
+   "lines": [{"sku": "A0000001", "quantity": "1", "unit_price": "12.50"}]},
+  {"order_id": "W-2002", "customer_code": "C000001", "currency": "EUR", "placed_at": "2026-11-27T10:00:00Z",
+   "lines": [{"sku": "A0000001", "quantity": "1", "unit_price": "12.50"},
+             {"sku": "A0000002", "quantity": "-1", "unit_price": "0.125"}]},
+  {"order_id": "W-2003", "customer_code": "C000001", "currency": "EUR", "placed_at": "2026-11-27T10:00:00Z",
+   "lines": [{"sku": "A0000001", "quantity": "1", "unit_price": 12.5}]},
+  {"order_id": "W-2004", "customer_code": "C000001", "currency": "EUR", "placed_at": "2026-11-27T10:00:00Z",
+   "lines": [{"sku": "A0000001", "quantity": "1", "unit_price": "12.50"},
+             {"sku": "NO-SUCH-SKU", "quantity": "1", "unit_price": "1"},
+             {"sku": "A0000009", "quantity": "1", "unit_price": "1"}]},
+  {"order_id": "W-2005", "customer_code": "C404", "currency": "EUR", "placed_at": "2026-11-27T10:00:00Z",
+   "lines": [{"sku": "A0000001", "quantity": "1", "unit_price": "12.50"}]},
+  {"order_id": "W-2006", "customer_code": "C000001", "currency": "EUR", "placed_at": "2026-11-27T10:00:00Z"},
+  {"order_id": "W-2007", "customer_code": "C000001", "currency": "EUR", "placed_at": "2026-11-29T08:00:00Z",
+   "lines": [{"sku": "A0000002", "quantity": "4", "unit_price": "0.125"}]}
+])");
+    auto r = syncline({"-c", config_, "orders", "import", file});
+    EXPECT_EQ(r.exit_code, 65) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("imported 2, skipped 0 (already imported), rejected 5 of 7 orders"));
+    EXPECT_THAT(r.err, HasSubstr("order W-2002: line 2 field 'quantity' = \"-1\": must be greater than 0\n"));
+    EXPECT_THAT(r.err, HasSubstr("order W-2003: line 1 field 'unit_price' = \"12.5\": must be a JSON string"));
+    EXPECT_THAT(r.err, HasSubstr("never floating point"));
+    EXPECT_THAT(r.err, HasSubstr("order W-2004: line 2 field 'sku' = \"NO-SUCH-SKU\": is not a product in the "
+                                 "webstore; line 3 field 'sku' = \"A0000009\": is an inactive product"));
+    EXPECT_THAT(r.err, HasSubstr("order W-2005: field 'customer_code' = \"C404\": is not a customer in the webstore"));
+    EXPECT_THAT(r.err, HasSubstr("order W-2006: field 'lines' = \"\": an order needs at least one line"));
+    EXPECT_THAT(r.err, Not(HasSubstr("W-2001")));
+    EXPECT_THAT(r.err, Not(HasSubstr("W-2007")));
+
+    auto store = openStore();
+    EXPECT_EQ(queryRows(*store, "SELECT order_id FROM orders ORDER BY order_id"),
+              (std::vector<std::vector<std::string>>{{"W-2001"}, {"W-2007"}}));
+    EXPECT_EQ(queryRows(*store, "SELECT COUNT(*) FROM order_lines WHERE order_id NOT IN ('W-2001', 'W-2007')")[0][0],
+              "0")
+        << "a rejected order leaves no lines behind";
+
+    r = syncline({"-c", config_, "--json", "orders", "import", file});
+    EXPECT_EQ(r.exit_code, 65);
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["imported"], 0);
+    EXPECT_EQ(j["skipped"], 2);
+    ASSERT_EQ(j["rejected"].size(), 6u) << j.dump(2);
+    EXPECT_EQ(j["rejected"][0], nlohmann::json({{"order_id", "W-2002"},
+                                                {"line", 2},
+                                                {"field", "quantity"},
+                                                {"value", "-1"},
+                                                {"reason", "must be greater than 0"}}));
+    EXPECT_EQ(j["rejected"][1]["order_id"], "W-2003");
+    EXPECT_EQ(j["rejected"][1]["field"], "unit_price");
+    EXPECT_EQ(j["rejected"][1]["value"], "12.5");
+    EXPECT_EQ(j["rejected"][2]["line"], 2);
+    EXPECT_EQ(j["rejected"][3]["line"], 3);
+    EXPECT_EQ(j["rejected"][4]["field"], "customer_code");
+    EXPECT_EQ(j["rejected"][4]["line"], nullptr);
+    EXPECT_EQ(j["rejected"][5]["field"], "lines");
+}
+
+TEST_F(CliTestOrders, UnreadableMalformedAndOversizedFilesAreRefused) {
+    auto r = syncline({"-c", config_, "orders", "import", dir_.file("missing.json")});
+    EXPECT_EQ(r.exit_code, 66);
+    EXPECT_THAT(r.err, HasSubstr("cannot read " + dir_.file("missing.json")));
+
+    r = syncline({"-c", config_, "orders", "import", write("object.json", R"({"order_id": "W-1"})")});
+    EXPECT_EQ(r.exit_code, 65);
+    EXPECT_THAT(r.err, HasSubstr("must hold a JSON array of orders, not a JSON object"));
+
+    r = syncline({"-c", config_, "orders", "import", write("broken.json", "[{\"order_id\": ")});
+    EXPECT_EQ(r.exit_code, 65);
+    EXPECT_THAT(r.err, HasSubstr("is not valid JSON"));
+
+    const auto big = write("big.json", "[]");
+    fs::resize_file(big, 64ull * 1024 * 1024 + 1);  // sparse: costs no disk space
+    r = syncline({"-c", config_, "orders", "import", big});
+    EXPECT_EQ(r.exit_code, 65);
+    EXPECT_THAT(r.err, HasSubstr("at most 64 MiB"));
+
+    EXPECT_EQ(syncline({"-c", config_, "orders", "import"}).exit_code, 64) << "the file is required";
+    EXPECT_EQ(syncline({"-c", config_, "orders", "--status", "lost"}).exit_code, 64);
+    EXPECT_EQ(queryRows(*openStore(), "SELECT COUNT(*) FROM orders")[0][0], "0");
+}
+
+TEST_F(CliTestOrders, OrdersListsNewestFirstWithTheExactTotal) {
+    ASSERT_EQ(syncline({"-c", config_, "orders", "import", write("orders.json", kGoodOrders)}).exit_code, 0);
+    auto r = syncline({"-c", config_, "--json", "orders"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    ASSERT_EQ(j.size(), 2u);
+    EXPECT_EQ(j[0]["order_id"], "W-1002") << "newest first";
+    EXPECT_EQ(j[0]["total"], "15.00");
+    EXPECT_EQ(j[1], nlohmann::json({{"order_id", "W-1001"},
+                                    {"customer_code", "C000001"},
+                                    {"status", "placed"},
+                                    {"placed_at", "2026-11-27T10:00:00Z"},
+                                    {"lines", 2},
+                                    {"total", "25.375"},
+                                    {"currency", "EUR"},
+                                    {"erp_doc_number", nullptr},
+                                    {"attempts", 0},
+                                    {"last_error", nullptr}}));
+
+    j = nlohmann::json::parse(syncline({"-c", config_, "--json", "orders", "--limit", "1"}).out);
+    ASSERT_EQ(j.size(), 1u);
+    EXPECT_EQ(j[0]["order_id"], "W-1002");
+    EXPECT_EQ(nlohmann::json::parse(syncline({"-c", config_, "--json", "orders", "--status", "exported"}).out),
+              nlohmann::json::array());
+
+    r = syncline({"-c", config_, "orders", "--status", "placed"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("TOTAL"));
+    EXPECT_THAT(r.out, HasSubstr("25.375"));
+    EXPECT_THAT(syncline({"-c", config_, "orders", "--status", "shipped"}).out,
+                HasSubstr("no orders with status shipped"));
+}
+
+TEST_F(CliTest, OrdersImportAndListOnPostgres) {
+    testing::TestPostgres pg;
+    const auto db = pg.createDatabase("cli_orders");
+    const auto config = write("pg.toml", "[webstore]\nbackend = \"postgresql\"\nhost = \"" + pg.host() + "\"\nport = " +
+                                             std::to_string(pg.port()) + "\ndatabase = \"" + db + "\"\nuser = \"" +
+                                             pg.user() + "\"\npassword_env = \"WS_PASSWORD\"\nsslmode = \"disable\"\n");
+    const std::vector<std::string> env = {"WS_PASSWORD=" + pg.password()};
+    ASSERT_EQ(syncline({"-c", config, "migrate"}, env).exit_code, 0);
+    {
+        auto store = store::Webstore::open(pg.settings(db));
+        seedCatalog(*store);
+    }
+    const auto file = write("orders.json", kGoodOrders);
+    auto r = syncline({"-c", config, "orders", "import", file}, env);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = syncline({"-c", config, "--json", "orders", "import", file}, env);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(nlohmann::json::parse(r.out)["skipped"], 2);
+    {
+        auto store = store::Webstore::open(pg.settings(db));
+        EXPECT_EQ(queryRows(*store,
+                            "SELECT CAST(quantity AS TEXT), CAST(unit_price AS TEXT) FROM order_lines "
+                            "WHERE order_id = 'W-1001' AND line_no = 2")[0],
+                  (std::vector<std::string>{"3.000000", "0.125000"}));
+        EXPECT_EQ(queryRows(*store, "SELECT status FROM orders WHERE order_id = 'W-1001'")[0][0], "placed");
+    }
+    r = syncline({"-c", config, "--json", "orders"}, env);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    ASSERT_EQ(j.size(), 2u);
+    EXPECT_EQ(j[1]["placed_at"], "2026-11-27T10:00:00Z");
+    EXPECT_EQ(j[1]["total"], "25.375");
+    EXPECT_EQ(j[0]["total"], "15.00");
     pg.dropDatabase(db);
 }
 
