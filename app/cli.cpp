@@ -119,7 +119,7 @@ int runCli(int argc, char** argv) {
     connectors_test->callback([&] { action = [&] { return commandConnectorsTest(options, with_tables); }; });
 
     RunOptions run;
-    auto* run_cmd = app.add_subcommand("run", "run a pull job now: catalog, stock, customers, prices");
+    auto* run_cmd = app.add_subcommand("run", "run a job now: catalog, stock, customers, prices (pulls), order_push");
     run_cmd->add_option("job", run.job, "the job")->required();
     run_cmd->add_flag("--full", run.full, "read everything (and deactivate what the ERP no longer has)");
     run_cmd->add_flag("--dry-run", run.dry_run, "do everything but commit; report what would change");
@@ -138,8 +138,13 @@ int runCli(int argc, char** argv) {
         "import", "insert the orders of a JSON file as a storefront would (see docs/storefront.md)");
     import_cmd->add_option("file", orders_file, "a JSON array of orders")->required();
     import_cmd->callback([&] { action = [&] { return commandOrdersImport(options, orders_file); }; });
-    orders_cmd->callback([&, import_cmd] {
-        if (!import_cmd->parsed()) {
+    std::string retry_id;
+    auto* retry_cmd =
+        orders_cmd->add_subcommand("retry", "put an order that needs attention back in the queue (audited)");
+    retry_cmd->add_option("order_id", retry_id, "the webstore order id")->required();
+    retry_cmd->callback([&] { action = [&] { return commandOrdersRetry(options, retry_id); }; });
+    orders_cmd->callback([&, import_cmd, retry_cmd] {
+        if (!import_cmd->parsed() && !retry_cmd->parsed()) {
             action = [&] { return commandOrders(options, orders); };
         }
     });

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/config/config.h"
+#include "engine/connector/connector.h"
 #include "engine/store/webstore.h"
 
 namespace syncline::app {
@@ -103,6 +104,16 @@ int commandOrders(const GlobalOptions& options, const OrdersOptions& orders);
 /// Exit 0 when every order was imported or already there, 65 when any was rejected or the file is not a JSON
 /// array (or is larger than 64 MiB), 66 when the file cannot be read.
 int commandOrdersImport(const GlobalOptions& options, const std::string& file);
+/// Requeues an order in 'needs_attention': exit 0, 65 when it is not in that status (or unknown).
+int commandOrdersRetry(const GlobalOptions& options, const std::string& order_id);
+
+/// The ERP connector the config describes.
+std::unique_ptr<connector::Connector> makeConnector(const config::Config& config);
+
+struct RunOptions;
+/// `run order_push`: exports due orders. Exit 0 all exported, 65 some need attention, 75 the ERP could not be
+/// reached (every due order stays queued), 78 no [erp.orders].
+int commandPush(const GlobalOptions& options, const config::Config& config, const RunOptions& run);
 
 /// Points unixODBC at the config's odbc_ini_dir (before the first ODBC call of the process).
 void useOdbcIniDir(const config::ErpConfig& erp);

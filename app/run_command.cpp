@@ -62,13 +62,16 @@ std::unique_ptr<connector::Connector> makeConnector(const config::Config& config
 
 int commandRun(const GlobalOptions& options, const RunOptions& run) {
     const auto config = loadConfig(options);
+    if (run.job == "order_push") {
+        return commandPush(options, config, run);
+    }
     const auto* job = jobs::findPullJob(run.job);
     if (job == nullptr) {
         std::cerr << "syncline run: unknown job '" << run.job << "'; jobs:";
         for (const auto& j : jobs::pullJobs()) {
             std::cerr << " " << j.name;
         }
-        std::cerr << "\n";
+        std::cerr << " order_push\n";
         return kExitUsage;
     }
     const auto stream = std::find_if(config.erp.streams.begin(), config.erp.streams.end(),

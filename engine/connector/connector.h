@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/connector/error.h"
+#include "engine/model/records.h"
 
 namespace syncline::connector {
 
@@ -63,6 +64,23 @@ class Connector {
     /// previous run, as text) as the incremental query's parameter; Full ignores it.
     virtual Result<std::unique_ptr<PullSession>> open(const std::string& stream, PullMode mode,
                                                       const std::optional<std::string>& watermark) = 0;
+
+    // --- Order export (the push side). A connector without it returns a Config error. -------------------------
+
+    /// Whether this connector is configured to export orders.
+    virtual bool exportsOrders() const { return false; }
+
+    /// The ERP document number of the order whose reference field holds `key` (the webstore order id), or
+    /// nullopt when the ERP has no such order. This is how a push whose outcome is unknown is reconciled:
+    /// an order is only ever pushed after findOrder said it is absent.
+    virtual Result<std::optional<std::string>> findOrder(const std::string& key);
+
+    /// Creates the order in the ERP, header and lines in ONE ERP transaction, with `key` in its reference field,
+    /// and returns the ERP document number. On an error nothing of the order remains in the ERP, except when the
+    /// error came while committing (the reply was lost): then the outcome is unknown and the caller reconciles
+    /// with findOrder. Errors: Transient (connection, timeout, deadlock: retry later), Data (the ERP refused
+    /// the order: an unknown item, a blocked customer; the message says why), Config.
+    virtual Result<std::string> pushOrder(const model::Order& order, const std::string& key);
 };
 
 }  // namespace syncline::connector

@@ -1,5 +1,7 @@
 #include "engine/connector/error.h"
 
+#include "engine/connector/connector.h"
+
 namespace syncline::connector {
 
 std::string_view toString(ErrorKind kind) {
@@ -24,6 +26,14 @@ std::string Error::describe() const {
     }
     out += ": " + message;
     return out;
+}
+
+Result<std::optional<std::string>> Connector::findOrder(const std::string&) {
+    return Error{ErrorKind::Config, "no-order-export", "the " + kind() + " connector has no order export configured"};
+}
+
+Result<std::string> Connector::pushOrder(const model::Order&, const std::string&) {
+    return Error{ErrorKind::Config, "no-order-export", "the " + kind() + " connector has no order export configured"};
 }
 
 }  // namespace syncline::connector
