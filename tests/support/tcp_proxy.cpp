@@ -1,0 +1,558 @@
+#include "tests/support/tcp_proxy.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+
+namespace syncline::testing {
+
+namespace {
+
+constexpr std::size_t kMaxBuffered = std::size_t{1} << 20;  ///< per direction; the source is not read beyond this
+constexpr std::size_t kMaxInspected = 8192;                 ///< body bytes of one message kept to look at (names, SQL)
+constexpr std::size_t kMaxLogged = 200;                     ///< SQL bytes per log line
+constexpr std::size_t kMaxLogLines = 100000;
+constexpr std::size_t kReadChunk = 65536;
+
+constexpr std::uint32_t kCancelRequest = 80877102;
+constexpr std::uint32_t kSslRequest = 80877103;
+constexpr std::uint32_t kGssEncRequest = 80877104;
+
+std::runtime_error systemError(const std::string& what) {
+    return std::runtime_error("TcpProxy: " + what + ": " + std::strerror(errno));
+}
+
+std::uint32_t readInt32(const char* bytes) {
+    std::uint32_t value = 0;
+    for (int i = 0; i < 4; ++i) {
+        value = (value << 8) | static_cast<unsigned char>(bytes[i]);
+    }
+    return value;
+}
+
+/// The NUL-terminated string at `pos` in `body` (to its end when there is no NUL); `pos` moves past the NUL.
+std::string cString(const std::string& body, std::size_t& pos) {
+    if (pos >= body.size()) {
+        return {};
+    }
+    const std::size_t end = std::min(body.find('\0', pos), body.size());
+    std::string text = body.substr(pos, end - pos);
+    pos = end + 1;
+    return text;
+}
+
+bool isSpace(char c) {
+    return std::isspace(static_cast<unsigned char>(c)) != 0;
+}
+
+/// COMMIT, COMMIT WORK, COMMIT TRANSACTION, END, END WORK or END TRANSACTION; any case, trimmed, optional ';'.
+bool isCommitSql(std::string_view sql) {
+    const auto trim = [](std::string_view text) {
+        while (!text.empty() && isSpace(text.front())) {
+            text.remove_prefix(1);
+        }
+        while (!text.empty() && isSpace(text.back())) {
+            text.remove_suffix(1);
+        }
+        return text;
+    };
+    sql = trim(sql);
+    if (!sql.empty() && sql.back() == ';') {
+        sql = trim(sql.substr(0, sql.size() - 1));
+    }
+    std::vector<std::string> words;
+    for (std::size_t i = 0; i < sql.size();) {
+        if (isSpace(sql[i])) {
+            ++i;
+            continue;
+        }
+        std::string word;
+        for (; i < sql.size() && !isSpace(sql[i]); ++i) {
+            word += static_cast<char>(std::tolower(static_cast<unsigned char>(sql[i])));
+        }
+        words.push_back(std::move(word));
+    }
+    if (words.empty() || words.size() > 2 || (words[0] != "commit" && words[0] != "end")) {
+        return false;
+    }
+    return words.size() == 1 || words[1] == "work" || words[1] == "transaction";
+}
+
+std::string shortSql(const std::string& sql, bool truncated) {
+    if (sql.size() <= kMaxLogged && !truncated) {
+        return sql;
+    }
+    return sql.substr(0, kMaxLogged) + "...";
+}
+
+std::string quoted(const std::string& name) {
+    return "\"" + name + "\"";
+}
+
+/// Frames the client→server byte stream into PostgreSQL frontend messages and tells where a COMMIT ends.
+class ClientStream {
+  public:
+    /// Consumes `data` up to the end of the next COMMIT (then `commit` is true) or to its end; returns how many
+    /// bytes it consumed. A line per complete message goes to `log`.
+    std::size_t feed(const char* data, std::size_t size, bool& commit, std::vector<std::string>& log) {
+        commit = false;
+        std::size_t i = 0;
+        while (i < size) {
+            if (mode_ != Mode::Startup && mode_ != Mode::Messages) {
+                // Encrypted (or bytes before the server answered an SSLRequest, which no client sends): blind.
+                mode_ = Mode::Opaque;
+                return size;
+            }
+            if (!in_body_) {
+                const std::size_t header_size = mode_ == Mode::Startup ? 4 : 5;
+                const std::size_t take = std::min(header_size - header_.size(), size - i);
+                header_.append(data + i, take);
+                i += take;
+                if (header_.size() < header_size) {
+                    break;
+                }
+                const std::uint32_t length = readInt32(header_.data() + header_size - 4);
+                if (length < 4) {
+                    log.push_back("malformed message, forwarding blindly from here");
+                    mode_ = Mode::Opaque;
+                    return size;
+                }
+                body_.clear();
+                body_remaining_ = length - 4;
+                truncated_ = false;
+                in_body_ = true;
+            }
+            const std::size_t take = std::min(body_remaining_, size - i);
+            const std::size_t keep = std::min(take, kMaxInspected - body_.size());
+            body_.append(data + i, keep);
+            truncated_ = truncated_ || keep < take;
+            i += take;
+            body_remaining_ -= take;
+            if (body_remaining_ > 0) {
+                break;
+            }
+            in_body_ = false;
+            const bool is_commit = finishMessage(log);
+            header_.clear();
+            if (is_commit) {
+                commit = true;
+                return i;
+            }
+        }
+        return i;
+    }
+
+    bool awaitingEncryptionAnswer() const { return mode_ == Mode::AwaitingEncryptionAnswer; }
+
+    /// The server's one-byte answer to SSLRequest / GSSENCRequest: 'N' goes on with a startup packet, anything else
+    /// ('S', 'G': encryption follows) makes the connection opaque.
+    void encryptionAnswer(char answer) { mode_ = answer == 'N' ? Mode::Startup : Mode::Opaque; }
+
+  private:
+    enum class Mode { Startup, AwaitingEncryptionAnswer, Messages, Opaque };
+
+    /// Handles the message in header_/body_; true when it ends a COMMIT.
+    bool finishMessage(std::vector<std::string>& log) {
+        if (mode_ == Mode::Startup) {
+            const std::uint32_t code = body_.size() >= 4 ? readInt32(body_.data()) : 0;
+            if (code == kSslRequest || code == kGssEncRequest) {
+                log.push_back(code == kSslRequest ? "SSLRequest" : "GSSENCRequest");
+                mode_ = Mode::AwaitingEncryptionAnswer;
+            } else if (code == kCancelRequest) {
+                log.push_back("CancelRequest");
+                mode_ = Mode::Opaque;
+            } else {
+                log.push_back("startup");
+                mode_ = Mode::Messages;
+            }
+            return false;
+        }
+        const char type = header_[0];
+        std::size_t pos = 0;
+        switch (type) {
+            case 'Q': {
+                const std::string sql = cString(body_, pos);
+                log.push_back("Q " + shortSql(sql, truncated_));
+                return !truncated_ && isCommitSql(sql);
+            }
+            case 'P': {
+                const std::string statement = cString(body_, pos);
+                const std::string sql = cString(body_, pos);
+                statements_[statement] = !truncated_ && isCommitSql(sql);
+                log.push_back("P " + quoted(statement) + " " + shortSql(sql, truncated_));
+                return false;
+            }
+            case 'B': {
+                const std::string portal = cString(body_, pos);
+                const std::string statement = cString(body_, pos);
+                const auto found = statements_.find(statement);
+                portals_[portal] = found != statements_.end() && found->second;
+                log.push_back("B " + quoted(portal) + " " + quoted(statement));
+                return false;
+            }
+            case 'E': {
+                const std::string portal = cString(body_, pos);
+                const auto found = portals_.find(portal);
+                commit_executed_ = commit_executed_ || (found != portals_.end() && found->second);
+                log.push_back("E " + quoted(portal));
+                return false;
+            }
+            case 'C':
+            case 'D': {
+                const char kind = body_.empty() ? '?' : body_[0];
+                pos = 1;
+                const std::string name = cString(body_, pos);
+                if (type == 'C') {
+                    (kind == 'S' ? statements_ : portals_).erase(name);
+                }
+                log.push_back(std::string(1, type) + " " + kind + " " + quoted(name));
+                return false;
+            }
+            case 'S': {
+                log.push_back("S");
+                return std::exchange(commit_executed_, false);
+            }
+            default:
+                log.push_back(std::string(1, type));
+                return false;
+        }
+    }
+
+    Mode mode_ = Mode::Startup;
+    std::string header_;              ///< the header bytes of the current message read so far
+    std::string body_;                ///< its first kMaxInspected body bytes
+    std::size_t body_remaining_ = 0;  ///< body bytes still to come
+    bool in_body_ = false;
+    bool truncated_ = false;                  ///< the body was longer than kMaxInspected
+    std::map<std::string, bool> statements_;  ///< prepared statement name -> its SQL is a COMMIT
+    std::map<std::string, bool> portals_;     ///< portal name -> bound to a COMMIT statement
+    bool commit_executed_ = false;            ///< an Execute of a COMMIT portal since the last Sync
+};
+
+/// Sends what `buffer` holds from `sent` on; false on a broken connection.
+bool sendPending(int fd, std::string& buffer, std::size_t& sent) {
+    while (sent < buffer.size()) {
+        const ssize_t n = ::send(fd, buffer.data() + sent, buffer.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return errno == EAGAIN || errno == EWOULDBLOCK;
+        }
+        sent += static_cast<std::size_t>(n);
+    }
+    buffer.clear();
+    sent = 0;
+    return true;
+}
+
+void closeFd(int& fd) {
+    if (fd >= 0) {
+        ::close(fd);
+        fd = -1;
+    }
+}
+
+}  // namespace
+
+/// One client and its server connection.
+struct TcpProxy::Connection {
+    ~Connection() {
+        closeFd(client);
+        closeFd(server);
+    }
+
+    std::size_t toServerPending() const { return to_server.size() - to_server_sent; }
+    std::size_t toClientPending() const { return to_client.size() - to_client_sent; }
+    bool wantsClientBytes() const { return client >= 0 && !client_done && toServerPending() < kMaxBuffered; }
+    bool wantsServerBytes() const { return !connecting && !server_done && toClientPending() < kMaxBuffered; }
+
+    int client = -1;
+    int server = -1;
+    bool connecting = true;  ///< the non-blocking connect to the server has not completed yet
+    std::string to_server;
+    std::size_t to_server_sent = 0;
+    std::string to_client;
+    std::size_t to_client_sent = 0;
+    bool client_done = false;  ///< nothing more is read from the client (end of file, or its COMMIT's reply is lost)
+    bool server_done = false;  ///< the server sent end of file
+    bool client_shut = false;  ///< shutdown(SHUT_WR) sent to the client
+    bool server_shut = false;  ///< shutdown(SHUT_WR) sent to the server
+    bool lose_reply = false;   ///< to_server ends with the armed COMMIT
+    ClientStream stream;
+};
+
+TcpProxy::TcpProxy(std::string target_host, int target_port) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    const std::string service = std::to_string(target_port);
+    if (const int rc = ::getaddrinfo(target_host.c_str(), service.c_str(), &hints, &found); rc != 0) {
+        throw std::runtime_error("TcpProxy: cannot resolve " + target_host + ": " + ::gai_strerror(rc));
+    }
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(found->ai_addr);
+    target_address_.assign(bytes, bytes + found->ai_addrlen);
+    ::freeaddrinfo(found);
+
+    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (listen_fd_ < 0) {
+        throw systemError("socket");
+    }
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), length) != 0 || ::listen(listen_fd_, 64) != 0 ||
+        ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+        const auto error = systemError("listen on 127.0.0.1");
+        closeFd(listen_fd_);
+        throw error;
+    }
+    port_ = ntohs(address.sin_port);
+    wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (wake_fd_ < 0) {
+        const auto error = systemError("eventfd");
+        closeFd(listen_fd_);
+        throw error;
+    }
+    thread_ = std::thread([this] { run(); });
+}
+
+TcpProxy::~TcpProxy() {
+    stopping_ = true;
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const ssize_t written = ::write(wake_fd_, &one, sizeof one);
+    thread_.join();
+    closeAll();
+    closeFd(listen_fd_);
+    closeFd(wake_fd_);
+}
+
+void TcpProxy::loseReplyAfterNextCommit() {
+    armed_ = true;
+}
+
+void TcpProxy::dropAll() {
+    std::unique_lock lock(mutex_);
+    const std::uint64_t ticket = ++drops_requested_;
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const ssize_t written = ::write(wake_fd_, &one, sizeof one);
+    drop_done_.wait(lock, [&] { return drops_done_ >= ticket; });
+}
+
+std::vector<std::string> TcpProxy::clientMessages() const {
+    std::lock_guard lock(log_mutex_);
+    return log_;
+}
+
+void TcpProxy::recordMessage(std::string line) {
+    std::lock_guard lock(log_mutex_);
+    if (log_.size() < kMaxLogLines) {
+        log_.push_back(std::move(line));
+    }
+}
+
+void TcpProxy::closeAll() {
+    connections_.clear();
+}
+
+void TcpProxy::acceptClients() {
+    for (;;) {
+        const int client = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (client < 0) {
+            if (errno == EINTR || errno == ECONNABORTED) {
+                continue;
+            }
+            return;  // EAGAIN: no more; anything else (EMFILE): the client waits in the backlog
+        }
+        auto connection = std::make_unique<Connection>();
+        connection->client = client;
+        const auto* target = reinterpret_cast<const sockaddr*>(target_address_.data());
+        connection->server = ::socket(target->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (connection->server < 0) {
+            continue;  // the client sees its connection closed
+        }
+        const int on = 1;
+        ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+        ::setsockopt(connection->server, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+        if (::connect(connection->server, target, static_cast<socklen_t>(target_address_.size())) == 0) {
+            connection->connecting = false;
+        } else if (errno != EINPROGRESS) {
+            continue;
+        }
+        connections_.push_back(std::move(connection));
+    }
+}
+
+namespace {
+
+/// Reads what is there from `fd` into `buffer`: its size, 0 at end of file, -1 when nothing is there (EAGAIN),
+/// -2 on a broken connection.
+ssize_t readSome(int fd, char* buffer) {
+    for (;;) {
+        const ssize_t n = ::recv(fd, buffer, kReadChunk, MSG_DONTWAIT);
+        if (n >= 0) {
+            return n;
+        }
+        if (errno == EINTR) {
+            continue;
+        }
+        return errno == EAGAIN || errno == EWOULDBLOCK ? -1 : -2;
+    }
+}
+
+}  // namespace
+
+void TcpProxy::run() {
+    std::vector<pollfd> fds;
+    std::vector<char> buffer(kReadChunk);
+    std::vector<std::string> lines;
+    while (!stopping_) {
+        fds.clear();
+        fds.push_back({wake_fd_, POLLIN, 0});
+        fds.push_back({listen_fd_, POLLIN, 0});
+        for (const auto& c : connections_) {
+            // Every connection has two entries (fd -1 is ignored by poll).
+            const short client_events =
+                static_cast<short>((c->wantsClientBytes() ? POLLIN : 0) | (c->toClientPending() > 0 ? POLLOUT : 0));
+            const short server_events = c->connecting ? short{POLLOUT}
+                                                      : static_cast<short>((c->wantsServerBytes() ? POLLIN : 0) |
+                                                                           (c->toServerPending() > 0 ? POLLOUT : 0));
+            fds.push_back({c->client, client_events, 0});
+            fds.push_back({c->server, server_events, 0});
+        }
+        if (::poll(fds.data(), fds.size(), -1) < 0) {
+            continue;  // EINTR
+        }
+        if (fds[0].revents != 0) {
+            std::uint64_t count = 0;
+            [[maybe_unused]] const ssize_t n = ::read(wake_fd_, &count, sizeof count);
+            std::lock_guard lock(mutex_);
+            if (drops_done_ != drops_requested_) {
+                closeAll();
+                drops_done_ = drops_requested_;
+                drop_done_.notify_all();
+                continue;  // the connections polled are gone
+            }
+        }
+        if (stopping_) {
+            break;
+        }
+
+        for (std::size_t index = 0; index < connections_.size(); ++index) {
+            Connection& c = *connections_[index];
+            const short client_revents = fds[2 + 2 * index].revents;
+            const short server_revents = fds[3 + 2 * index].revents;
+            bool broken = ((client_revents | server_revents) & POLLERR) != 0;
+
+            if (!broken && c.connecting && server_revents != 0) {
+                int error = 0;
+                socklen_t length = sizeof error;
+                broken = ::getsockopt(c.server, SOL_SOCKET, SO_ERROR, &error, &length) != 0 || error != 0;
+                c.connecting = false;
+            }
+            // Client -> server, framed to find the COMMIT.
+            if (!broken && c.wantsClientBytes() && (client_revents & (POLLIN | POLLHUP)) != 0) {
+                const ssize_t n = readSome(c.client, buffer.data());
+                if (n == 0) {
+                    c.client_done = true;
+                } else if (n == -2) {
+                    broken = true;
+                } else if (n > 0) {
+                    lines.clear();
+                    for (std::size_t offset = 0; offset < static_cast<std::size_t>(n);) {
+                        bool commit = false;
+                        const std::size_t used =
+                            c.stream.feed(buffer.data() + offset, static_cast<std::size_t>(n) - offset, commit, lines);
+                        c.to_server.append(buffer.data() + offset, used);
+                        offset += used;
+                        if (commit && armed_.exchange(false)) {
+                            c.lose_reply = true;
+                            c.client_done = true;  // nothing after the COMMIT goes to the server
+                            break;
+                        }
+                    }
+                    for (auto& line : lines) {
+                        recordMessage(std::move(line));
+                    }
+                }
+            } else if (!broken && c.client >= 0 && (client_revents & POLLHUP) != 0 && !c.wantsClientBytes() &&
+                       !c.client_done) {
+                broken = true;  // reset while its bytes wait for the server
+            }
+            // Server -> client, unchanged; discarded once the client is gone.
+            if (!broken && c.wantsServerBytes() && (server_revents & (POLLIN | POLLHUP)) != 0) {
+                const ssize_t n = readSome(c.server, buffer.data());
+                if (n == 0) {
+                    c.server_done = true;
+                } else if (n == -2) {
+                    broken = true;
+                } else if (n > 0 && c.client >= 0) {
+                    if (c.stream.awaitingEncryptionAnswer()) {
+                        c.stream.encryptionAnswer(buffer[0]);
+                    }
+                    c.to_client.append(buffer.data(), static_cast<std::size_t>(n));
+                }
+            }
+            if (!broken && !c.connecting && c.server >= 0) {
+                broken = !sendPending(c.server, c.to_server, c.to_server_sent);
+                if (!broken && c.lose_reply && c.toServerPending() == 0) {
+                    // The whole COMMIT is in the server socket: the client never sees the reply.
+                    c.lose_reply = false;
+                    replies_lost_.fetch_add(1);
+                    closeFd(c.client);
+                    c.to_client.clear();
+                    c.to_client_sent = 0;
+                }
+            }
+            if (!broken && c.client >= 0) {
+                broken = !sendPending(c.client, c.to_client, c.to_client_sent);
+            }
+            if (broken) {
+                closeFd(c.client);
+                closeFd(c.server);
+                continue;
+            }
+            // Pass end of file on once everything before it went through; close a socket done both ways.
+            if (c.client_done && c.toServerPending() == 0 && !c.connecting && c.server >= 0 && !c.server_shut) {
+                ::shutdown(c.server, SHUT_WR);
+                c.server_shut = true;
+            }
+            if (c.server_done && c.toClientPending() == 0 && c.client >= 0 && !c.client_shut) {
+                ::shutdown(c.client, SHUT_WR);
+                c.client_shut = true;
+            }
+            if (c.client_done && c.client_shut) {
+                closeFd(c.client);
+            }
+            if (c.server_done && c.server_shut) {
+                closeFd(c.server);
+            }
+        }
+        std::erase_if(connections_, [](const auto& c) { return c->client < 0 && c->server < 0; });
+        if (fds[1].revents != 0) {
+            acceptClients();
+        }
+    }
+    std::lock_guard lock(mutex_);
+    closeAll();
+    drops_done_ = drops_requested_;
+    drop_done_.notify_all();
+}
+
+}  // namespace syncline::testing
