@@ -57,6 +57,7 @@ std::unique_ptr<connector::Connector> makeConnector(const config::Config& config
     c.login_timeout = std::chrono::seconds(config.erp.login_timeout_s);
     c.query_timeout = std::chrono::seconds(config.erp.query_timeout_s);
     c.streams = config.erp.streams;
+    c.orders = config.erp.orders;
     return std::make_unique<odbc::OdbcConnector>(std::move(c));
 }
 

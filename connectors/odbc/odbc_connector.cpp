@@ -15,7 +15,12 @@ using connector::Error;
 using connector::ErrorKind;
 using connector::Result;
 
-OdbcConnector::OdbcConnector(OdbcConnectorConfig config) : config_(std::move(config)) {}
+OdbcConnector::OdbcConnector(OdbcConnectorConfig config) : config_(std::move(config)) {
+    if (config_.orders.configured()) {
+        orders_.emplace(config_.orders,
+                        OrderExportTarget{config_.connection_string, config_.login_timeout, config_.query_timeout});
+    }
+}
 
 std::string OdbcConnector::kind() const {
     return "odbc";
@@ -71,6 +76,24 @@ Result<std::unique_ptr<connector::PullSession>> OdbcConnector::open(const std::s
     } catch (const std::exception& error) {
         return Error{ErrorKind::Fatal, "", "stream '" + stream + "': " + error.what()};
     }
+}
+
+bool OdbcConnector::exportsOrders() const {
+    return orders_.has_value();
+}
+
+Result<std::optional<std::string>> OdbcConnector::findOrder(const std::string& key) {
+    if (!orders_) {
+        return connector::Connector::findOrder(key);
+    }
+    return orders_->find(key);
+}
+
+Result<std::string> OdbcConnector::pushOrder(const model::Order& order, const std::string& key) {
+    if (!orders_) {
+        return connector::Connector::pushOrder(order, key);
+    }
+    return orders_->push(order, key);
 }
 
 }  // namespace syncline::odbc

@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "connectors/odbc/connection.h"
+#include "connectors/odbc/order_export.h"
 #include "engine/connector/connector.h"
+#include "engine/connector/order_config.h"
 #include "engine/connector/stream_config.h"
 
 namespace syncline::odbc {
@@ -20,10 +22,13 @@ struct OdbcConnectorConfig {
     std::chrono::seconds login_timeout{Connection::kDefaultLoginTimeout};
     std::chrono::seconds query_timeout{300};  ///< per query execution and per fetch; 0 = no limit
     std::vector<connector::StreamConfig> streams;
+    /// [erp.orders]: how orders are written into the ERP; not configured() = no order export.
+    connector::OrderExportConfig orders{};
 };
 
-/// The config-only SQL connector, pull side: each stream is an SQL query of the ERP's own whose result columns are
-/// mapped to canonical fields (see OdbcPullSession for batches, normalization and errors).
+/// The config-only SQL connector. Pull side: each stream is an SQL query of the ERP's own whose result columns are
+/// mapped to canonical fields (see OdbcPullSession for batches, normalization and errors). Push side: orders are
+/// written by the ERP's own statements with named parameters (see OrderExport for the values and the transaction).
 ///
 /// Streaming: before connecting a session, the connector adds the attributes that make a recognized driver stream
 /// its result instead of loading it whole (withStreamingAttributes: psqlODBC UseDeclareFetch=1 and Fetch=<the
@@ -55,8 +60,23 @@ class OdbcConnector final : public connector::Connector {
     connector::Result<std::unique_ptr<connector::PullSession>> open(
         const std::string& stream, connector::PullMode mode, const std::optional<std::string>& watermark) override;
 
+    /// Whether [erp.orders] is configured (even when its statements failed the checks: the calls then say why).
+    bool exportsOrders() const override;
+
+    /// Runs find_query with :order_id = `key` on a connection of its own (autocommit): the first column of its first
+    /// row (spaces trimmed), or nullopt when it returns no row. Config error when order export is not configured or
+    /// its statements failed the checks made at construction (unknown parameter, `?` placeholder, ...).
+    connector::Result<std::optional<std::string>> findOrder(const std::string& key) override;
+
+    /// Writes `order` with :order_id = `key`: header statements, then the line statement per line, in one
+    /// transaction on a connection opened for this call (autocommit off, SQLEndTran COMMIT or ROLLBACK; never SQL
+    /// BEGIN/COMMIT). Returns the ERP document number. Errors name the failing statement ("header 2", "line 3 (sku
+    /// 'X')") with the SQLSTATE and the driver's message; a failed COMMIT is Transient with an unknown outcome.
+    connector::Result<std::string> pushOrder(const model::Order& order, const std::string& key) override;
+
   private:
     OdbcConnectorConfig config_;
+    std::optional<OrderExport> orders_;  ///< set when config_.orders is configured()
 };
 
 }  // namespace syncline::odbc

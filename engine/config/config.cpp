@@ -29,6 +29,10 @@ std::string join(const std::vector<std::string>& items) {
     return out;
 }
 
+bool isBlank(const std::string& text) {
+    return std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c) != 0; });
+}
+
 std::size_t editDistance(const std::string& a, const std::string& b) {
     std::vector<std::size_t> row(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j) {
@@ -101,6 +105,8 @@ class Reader {
             const KeySpec* spec = findKey(key);
             if (spec == nullptr) {
                 unknownKey(name.source(), key, prefix, std::string(name.str()));
+            } else if (spec->path == "erp.orders.header") {
+                checkStatementList(node, key);
             } else if (!isKind(node, spec->kind)) {
                 issue(&node, key, fmt::format("must be {}", kindName(spec->kind)));
             } else if (spec->path == "erp.streams.*" && !isPullStream(std::string(name.str()))) {
@@ -184,6 +190,32 @@ class Reader {
     static bool isPullStream(const std::string& name) {
         const auto& all = connector::pullStreams();
         return std::find(all.begin(), all.end(), name) != all.end();
+    }
+
+    // erp.orders.header: an array of SQL statements, or one statement as a string.
+    void checkStatementList(const toml::node& node, const std::string& key) {
+        if (node.is_string()) {
+            if (isBlank(node.as_string()->get())) {
+                issue(&node, key, "must not be empty");
+            }
+            return;
+        }
+        const auto* statements = node.as_array();
+        if (statements == nullptr) {
+            issue(&node, key, "must be an array of SQL statements (strings), or one statement as a string");
+            return;
+        }
+        if (statements->empty()) {
+            issue(&node, key, "must list at least one SQL statement");
+        }
+        for (std::size_t i = 0; i < statements->size(); ++i) {
+            const toml::node& statement = *statements->get(i);
+            if (!statement.is_string()) {
+                issue(&statement, key, fmt::format("statement {} must be a string of SQL", i + 1));
+            } else if (isBlank(statement.as_string()->get())) {
+                issue(&statement, key, fmt::format("statement {} is empty", i + 1));
+            }
+        }
     }
 
     // [erp.streams.<stream>.fields]: canonical field = "COLUMN" or { column, type, prefix, default }.
@@ -378,6 +410,50 @@ void readStreams(Reader& r, ErpConfig& erp) {
     }
 }
 
+// Whether `name` can be written as a named parameter (:name): an ASCII letter or '_', then letters, digits, '_'.
+bool isValueName(const std::string& name) {
+    const auto letter = [](unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+    return !name.empty() && letter(static_cast<unsigned char>(name[0])) &&
+           std::all_of(name.begin(), name.end(), [&](unsigned char c) { return letter(c) || (c >= '0' && c <= '9'); });
+}
+
+// [erp.orders]: the statements that write an order into the ERP. Their named parameters are checked by the connector
+// (it knows the values); types were checked by checkTable.
+void readOrders(Reader& r, ErpConfig& erp) {
+    const std::string key = "erp.orders";
+    const auto* node = r.node(key);
+    if (node == nullptr || !node->is_table()) {
+        return;
+    }
+    auto& orders = erp.orders;
+    orders.find_query = r.string(key + ".find_query");
+    orders.line = r.string(key + ".line");
+    orders.document_number = r.string(key + ".document_number");
+    if (const auto* header = r.node(key + ".header"); header != nullptr && header->is_string()) {
+        orders.header.push_back(header->as_string()->get());
+    } else if (header != nullptr && header->is_array()) {
+        for (const auto& statement : *header->as_array()) {
+            if (statement.is_string()) {
+                orders.header.push_back(statement.as_string()->get());
+            }
+        }
+    }
+    for (const std::string name : {"find_query", "header", "line"}) {
+        const auto* value = r.node(key + "." + name);
+        if (value == nullptr) {
+            r.issue(node, key + "." + name, "is required with [erp.orders]");
+        } else if (name != "header" && value->is_string() && isBlank(value->as_string()->get())) {
+            r.issue(value, key + "." + name, "must not be empty");
+        }
+    }
+    if (const auto* value = r.node(key + ".document_number");
+        value != nullptr && value->is_string() && !isValueName(orders.document_number)) {
+        r.issue(value, key + ".document_number",
+                fmt::format("'{}' is not a value name: letters, digits and '_', not starting with a digit",
+                            orders.document_number));
+    }
+}
+
 void readErp(Reader& r, Config& config) {
     if (r.node("erp") == nullptr) {
         return;
@@ -401,6 +477,7 @@ void readErp(Reader& r, Config& config) {
     }
     erp.password = r.secret("erp");
     readStreams(r, erp);
+    readOrders(r, erp);
 }
 
 // [ownership.<entity>] on top of the defaults; invalid entries were reported by checkTable.

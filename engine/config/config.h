@@ -6,6 +6,7 @@
 
 #include "engine/config/secret.h"
 #include "engine/conflict/ownership.h"
+#include "engine/connector/order_config.h"
 #include "engine/connector/stream_config.h"
 #include "engine/store/webstore.h"
 
@@ -49,6 +50,7 @@ struct ErpConfig {
     int login_timeout_s = 10;
     int query_timeout_s = 300;
     std::vector<connector::StreamConfig> streams;  ///< in pull order: products, stock, customers, price_rules
+    connector::OrderExportConfig orders;           ///< [erp.orders]; not configured() = no order export
 };
 
 struct SyncConfig {

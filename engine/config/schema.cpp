@@ -60,6 +60,17 @@ const std::vector<KeySpec>& configSchema() {
         table("erp.streams.*.fields",
               "canonical field = \"COLUMN\", or = { column = \"COLUMN\", type = \"...\", prefix = \"...\", "
               "default = \"...\" }"),
+        table("erp.orders",
+              "how webstore orders are written into the ERP: its own SQL with named parameters (:order_id, :sku, ...)"),
+        str("erp.orders.find_query",
+            "SQL returning one row, the ERP document number, when the order whose reference is :order_id exists"),
+        str("erp.orders.header",
+            "SQL statements run once per order, in order, in the order's transaction (an array of strings, or one "
+            "string); the first row of one that returns rows adds its columns as named values"),
+        str("erp.orders.line", "SQL statement run once per order line, after the header statements"),
+        str("erp.orders.document_number",
+            "the named value holding the ERP document number (a header SELECT column); default: find_query after "
+            "the commit"),
         table("sync", "how pulls apply changes"),
         table("ownership",
               "who wins a field changed on both sides since the last sync, per entity (product, stock, customer, "
