@@ -97,11 +97,8 @@ int commandJobs(const GlobalOptions& options) {
     const auto config = loadConfig(options);
     auto webstore = openWebstore(config);
     Listing listing({"job", "stream", "configured", "last_run", "last_status", "last_started_at", "description"});
-    for (const auto& job : jobs::pullJobs()) {
-        const bool configured =
-            std::any_of(config.erp.streams.begin(), config.erp.streams.end(),
-                        [&](const connector::StreamConfig& s) { return s.stream == job.entity.stream; });
-        std::string name = job.name;
+    auto add = [&](const std::string& job, const std::string& stream, bool configured, const std::string& what) {
+        std::string name = job;
         Poco::Data::Statement statement(webstore->session());
         statement << "SELECT run_id, status, " + store::isoTimeColumn(webstore->backend(), "started_at") +
                          " FROM job_runs WHERE job = $1 ORDER BY run_id DESC LIMIT 1",
@@ -109,10 +106,17 @@ int commandJobs(const GlobalOptions& options) {
         statement.execute();
         Poco::Data::RecordSet last(statement);
         const bool ran = last.moveFirst();
-        listing.add({job.name, job.entity.stream, configured, ran ? toJson(last.value(0)) : nlohmann::json(nullptr),
+        listing.add({job, stream, configured, ran ? toJson(last.value(0)) : nlohmann::json(nullptr),
                      ran ? toJson(last.value(1)) : nlohmann::json(nullptr),
-                     ran ? toJson(last.value(2)) : nlohmann::json(nullptr), job.description});
+                     ran ? toJson(last.value(2)) : nlohmann::json(nullptr), what});
+    };
+    for (const auto& job : jobs::pullJobs()) {
+        add(job.name, job.entity.stream,
+            std::any_of(config.erp.streams.begin(), config.erp.streams.end(),
+                        [&](const connector::StreamConfig& s) { return s.stream == job.entity.stream; }),
+            job.description);
     }
+    add("order_push", "orders", config.erp.orders.configured(), "webstore orders into the ERP, exactly once");
     listing.print(options.json);
     return kExitOk;
 }

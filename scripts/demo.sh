@@ -19,7 +19,8 @@ echo "== 2. configuration: config/demo.toml"
 "${syncline[@]}" check-config
 
 echo
-echo "== 3. webstore: $out/webstore.db"
+echo "== 3. webstore: $out/webstore.db (new for every demo, like the ERP)"
+rm -f "$out"/webstore.db "$out"/webstore.db-wal "$out"/webstore.db-shm
 "${syncline[@]}" migrate
 
 echo
@@ -47,6 +48,20 @@ echo
 echo "== 7. recent runs, and the records the ERP sent that the webstore refused"
 "${syncline[@]}" runs --limit 8
 "${syncline[@]}" rejects --limit 5
+
+echo
+echo "== 8. a storefront places three orders (config/demo-orders.json, see docs/storefront.md)"
+"${syncline[@]}" orders import config/demo-orders.json
+
+echo
+echo "== 9. push them into the ERP, exactly once, and read back their ERP document numbers"
+run_job order_push
+"${syncline[@]}" orders
+
+echo
+echo "== 10. the audit log's newest entries, and its hash chain checked"
+"${syncline[@]}" audit --entity order --limit 3
+"${syncline[@]}" audit verify
 
 echo
 echo "Demo ready: webstore $out/webstore.db (sqlite3 $out/webstore.db 'SELECT * FROM products LIMIT 5')."
