@@ -26,19 +26,10 @@ namespace {
 
 constexpr char kKeySeparator = '\x1f';
 
-SqlType sqlTypeOf(const std::string& stream, const std::string& column) {
+SqlType columnType(const std::string& stream, const std::string& column) {
     for (const auto& f : connector::streamFields(stream)) {
         if (f.name == column) {
-            switch (f.default_type) {
-                case connector::FieldType::Decimal:
-                    return SqlType::Numeric;
-                case connector::FieldType::Flag:
-                    return SqlType::Boolean;
-                case connector::FieldType::Date:
-                    return SqlType::Date;
-                default:
-                    return SqlType::Text;
-            }
+            return BatchWriter::sqlTypeOf(f.default_type);
         }
     }
     return SqlType::Text;
@@ -65,6 +56,19 @@ std::vector<Poco::Nullable<std::string>> column(const ChangedRows& changed, std:
 
 BatchWriter::~BatchWriter() = default;
 
+SqlType BatchWriter::sqlTypeOf(connector::FieldType type) {
+    switch (type) {
+        case connector::FieldType::Decimal:
+            return SqlType::Numeric;
+        case connector::FieldType::Flag:
+            return SqlType::Boolean;
+        case connector::FieldType::Date:
+            return SqlType::Date;
+        default:
+            return SqlType::Text;
+    }
+}
+
 std::string BatchWriter::joinKey(const std::vector<std::string>& parts) {
     return join(parts, std::string(1, kKeySeparator));
 }
@@ -90,7 +94,7 @@ BatchWriter::BatchWriter(store::Webstore& store, const EntityTable& entity, std:
     std::vector<std::string> updates;
     int index = 1;
     for (const auto& c : columns_) {
-        values.push_back(typedParam(b, index++, sqlTypeOf(entity_.stream, c)));
+        values.push_back(typedParam(b, index++, columnType(entity_.stream, c)));
         if (std::find(entity_.key_columns.begin(), entity_.key_columns.end(), c) == entity_.key_columns.end()) {
             updates.push_back(c + " = excluded." + c);
         }
@@ -120,7 +124,7 @@ BatchWriter::BatchWriter(store::Webstore& store, const EntityTable& entity, std:
     std::vector<std::string> exprs;
     for (const auto& c : read) {
         types_.push_back(c == "active" ? SqlType::Boolean
-                                       : (c == "updated_at" ? SqlType::Timestamp : sqlTypeOf(entity_.stream, c)));
+                                       : (c == "updated_at" ? SqlType::Timestamp : columnType(entity_.stream, c)));
         if (c == "updated_at") {
             exprs.push_back(store::isoTimeColumn(b, "t.updated_at"));
         } else {

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "engine/connector/stream_config.h"
 #include "engine/store/dialect.h"
 #include "engine/store/webstore.h"
 #include "engine/sync/entity.h"
@@ -91,6 +92,8 @@ class BatchWriter {
     /// Joins key column values with the unit separator (U+001F) into one sync_state key.
     static std::string joinKey(const std::vector<std::string>& parts);
     static std::vector<std::string> splitKey(const std::string& key);
+    /// How a stream field's text is bound for its webstore column (PostgreSQL needs the type).
+    static store::SqlType sqlTypeOf(connector::FieldType type);
 
   private:
     std::string keysAsJson(const std::vector<std::string>& keys) const;

@@ -65,19 +65,6 @@ std::string timeColumns(Backend b) {
     return store::isoTimeColumn(b, "resolved_at") + ", " + store::isoTimeColumn(b, "created_at");
 }
 
-SqlType sqlTypeOf(connector::FieldType type) {
-    switch (type) {
-        case connector::FieldType::Decimal:
-            return SqlType::Numeric;
-        case connector::FieldType::Flag:
-            return SqlType::Boolean;
-        case connector::FieldType::Date:
-            return SqlType::Date;
-        default:
-            return SqlType::Text;
-    }
-}
-
 }  // namespace
 
 std::vector<ConflictRow> ConflictQueue::list(bool include_resolved, const std::optional<std::string>& entity,
@@ -189,7 +176,7 @@ ConflictRow ConflictQueue::resolve(std::int64_t id, Take take, const std::option
         Poco::Nullable<std::string> v = chosen ? Poco::Nullable<std::string>(*chosen) : Poco::Nullable<std::string>();
         std::string updated = at;
         statement << "UPDATE " + entity->table + " SET " + c.field + " = " +
-                         store::typedParam(b, 1, sqlTypeOf(spec->default_type)) +
+                         store::typedParam(b, 1, BatchWriter::sqlTypeOf(spec->default_type)) +
                          ", updated_at = " + store::typedParam(b, 2, SqlType::Timestamp) + " WHERE " + where(3);
         statement, use(v), use(updated);
         for (auto& p : parts) {
