@@ -119,7 +119,8 @@ int runCli(int argc, char** argv) {
     connectors_test->callback([&] { action = [&] { return commandConnectorsTest(options, with_tables); }; });
 
     RunOptions run;
-    auto* run_cmd = app.add_subcommand("run", "run a job now: catalog, stock, customers, prices (pulls), order_push");
+    auto* run_cmd =
+        app.add_subcommand("run", "run a job now: catalog, stock, customers, prices (pulls), order_push, order_status");
     run_cmd->add_option("job", run.job, "the job")->required();
     run_cmd->add_flag("--full", run.full, "read everything (and deactivate what the ERP no longer has)");
     run_cmd->add_flag("--dry-run", run.dry_run, "do everything but commit; report what would change");

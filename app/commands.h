@@ -114,6 +114,8 @@ struct RunOptions;
 /// `run order_push`: exports due orders. Exit 0 all exported, 65 some need attention, 75 the ERP could not be
 /// reached (every due order stays queued), 78 no [erp.orders].
 int commandPush(const GlobalOptions& options, const config::Config& config, const RunOptions& run);
+/// `run order_status`: the ERP's order status back into the webstore. Exit 0, 65 problems or conflicts, 75, 78.
+int commandOrderStatus(const GlobalOptions& options, const config::Config& config, const RunOptions& run);
 
 /// Points unixODBC at the config's odbc_ini_dir (before the first ODBC call of the process).
 void useOdbcIniDir(const config::ErpConfig& erp);

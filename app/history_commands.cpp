@@ -117,6 +117,8 @@ int commandJobs(const GlobalOptions& options) {
             job.description);
     }
     add("order_push", "orders", config.erp.orders.configured(), "webstore orders into the ERP, exactly once");
+    add("order_status", "orders", !config.erp.orders.status_query.empty(),
+        "the ERP's order status, tracking and invoice numbers back into the webstore");
     listing.print(options.json);
     return kExitOk;
 }

@@ -1,4 +1,4 @@
-// run order_push, orders retry.
+// run order_push, run order_status, orders retry.
 #include <chrono>
 #include <iostream>
 
@@ -9,6 +9,7 @@
 #include "engine/audit/audit_log.h"
 #include "engine/store/transaction.h"
 #include "engine/sync/order_push.h"
+#include "engine/sync/order_status.h"
 
 namespace syncline::app {
 
@@ -60,6 +61,43 @@ int commandPush(const GlobalOptions& options, const config::Config& config, cons
         return exitCodeFor(result.error->kind);
     }
     return c.needs_attention > 0 ? kExitData : kExitOk;
+}
+
+int commandOrderStatus(const GlobalOptions& options, const config::Config& config, const RunOptions& run) {
+    if (run.full || run.dry_run) {
+        std::cerr << "syncline run order_status: --full and --dry-run are for pull jobs\n";
+        return kExitUsage;
+    }
+    auto webstore = openWebstore(config);
+    auto erp = makeConnector(config);
+    {
+        store::Transaction tx(*webstore);
+        audit::AuditLog(*webstore).append({currentActor(), "job", "order_status", "run", "{}"});
+        tx.commit();
+    }
+    const auto result = sync::OrderStatusSync(*webstore, *erp).run(config.node_name);
+    const auto& c = result.counts;
+    if (options.json) {
+        nlohmann::json out = {{"job", "order_status"}, {"run_id", result.run_id}, {"status", result.status},
+                              {"checked", c.checked},  {"updated", c.updated},    {"conflicts", c.conflicts},
+                              {"problems", c.problems}};
+        out["error"] = result.error ? nlohmann::json(result.error->describe()) : nlohmann::json(nullptr);
+        std::cout << out.dump(2) << "\n";
+    } else {
+        std::cout << "order_status: " << result.status << " (run " << result.run_id << ")\n"
+                  << "  checked " << c.checked << ", updated " << c.updated << ", conflicts " << c.conflicts
+                  << ", problems " << c.problems << "\n";
+        if (c.conflicts > 0) {
+            std::cout << "  orders cancelled in the shop but shipped by the ERP: syncline conflicts\n";
+        }
+        if (result.error) {
+            std::cerr << "syncline run order_status: " << result.error->describe() << "\n";
+        }
+    }
+    if (result.error) {
+        return exitCodeFor(result.error->kind);
+    }
+    return c.conflicts + c.problems > 0 ? kExitData : kExitOk;
 }
 
 int commandOrdersRetry(const GlobalOptions& options, const std::string& order_id) {

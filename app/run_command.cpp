@@ -66,13 +66,16 @@ int commandRun(const GlobalOptions& options, const RunOptions& run) {
     if (run.job == "order_push") {
         return commandPush(options, config, run);
     }
+    if (run.job == "order_status") {
+        return commandOrderStatus(options, config, run);
+    }
     const auto* job = jobs::findPullJob(run.job);
     if (job == nullptr) {
         std::cerr << "syncline run: unknown job '" << run.job << "'; jobs:";
         for (const auto& j : jobs::pullJobs()) {
             std::cerr << " " << j.name;
         }
-        std::cerr << " order_push\n";
+        std::cerr << " order_push order_status\n";
         return kExitUsage;
     }
     const auto stream = std::find_if(config.erp.streams.begin(), config.erp.streams.end(),

@@ -96,4 +96,15 @@ Result<std::string> OdbcConnector::pushOrder(const model::Order& order, const st
     return orders_->push(order, key);
 }
 
+bool OdbcConnector::readsOrderStatus() const {
+    return orders_.has_value() && orders_->readsStatus();
+}
+
+Result<std::optional<connector::OrderState>> OdbcConnector::orderStatus(const std::string& key) {
+    if (!orders_) {
+        return connector::Connector::orderStatus(key);
+    }
+    return orders_->status(key);
+}
+
 }  // namespace syncline::odbc

@@ -73,6 +73,9 @@ class OdbcConnector final : public connector::Connector {
     /// BEGIN/COMMIT). Returns the ERP document number. Errors name the failing statement ("header 2", "line 3 (sku
     /// 'X')") with the SQLSTATE and the driver's message; a failed COMMIT is Transient with an unknown outcome.
     connector::Result<std::string> pushOrder(const model::Order& order, const std::string& key) override;
+    /// status_query of [erp.orders] (OrderExport::status).
+    bool readsOrderStatus() const override;
+    connector::Result<std::optional<connector::OrderState>> orderStatus(const std::string& key) override;
 
   private:
     OdbcConnectorConfig config_;

@@ -290,6 +290,14 @@ OrderExport::OrderExport(connector::OrderExportConfig config, OrderExportTarget 
         }
     }
     parse(config_.line, "line", line_);
+    if (!trim(config_.status_query).empty() && parse(config_.status_query, "status_query", status_)) {
+        for (const auto& name : distinct(status_)) {
+            if (name != "order_id") {
+                problems.push_back("status_query: unknown parameter :" + name +
+                                   " (status_query can use only :order_id)");
+            }
+        }
+    }
     document_number_ = lowerCase(trim(config_.document_number));
     if (!document_number_.empty() && !isName(document_number_)) {
         problems.push_back("document_number '" + config_.document_number +
@@ -321,6 +329,65 @@ Result<std::optional<std::string>> OrderExport::find(const std::string& key) {
         return out;
     } catch (const std::exception& error) {
         return Error{ErrorKind::Fatal, "", "[erp.orders] find_query for order '" + key + "': " + error.what()};
+    }
+}
+
+Result<std::optional<connector::OrderState>> OrderExport::status(const std::string& key) {
+    if (config_error_) {
+        return *config_error_;
+    }
+    const std::string what = "[erp.orders] status_query for order '" + key + "': ";
+    if (status_.sql.empty()) {
+        return Error{ErrorKind::Config, "", "[erp.orders] has no status_query: the ERP's order status is not read"};
+    }
+    try {
+        Connection connection(target_.connection_string, target_.login_timeout);
+        Statement statement(connection);
+        setQueryTimeout(statement, target_.query_timeout);
+        statement.prepare(status_.sql);
+        for (std::size_t i = 0; i < status_.parameters.size(); ++i) {
+            statement.bindText(i + 1, key);
+        }
+        statement.execute();
+        std::map<std::string, std::size_t> columns;
+        for (std::size_t c = 1; c <= statement.columnCount(); ++c) {
+            columns[lowerCase(statement.columnName(c))] = c;
+        }
+        if (!columns.count("status")) {
+            return Error{ErrorKind::Config, "", what + "it must return a column named status"};
+        }
+        if (!statement.fetch()) {
+            return std::optional<connector::OrderState>();
+        }
+        auto text = [&](const std::string& name) -> std::optional<std::string> {
+            const auto it = columns.find(name);
+            if (it == columns.end()) {
+                return std::nullopt;
+            }
+            auto value = statement.getText(it->second);
+            if (value) {
+                value = trim(*value);
+            }
+            return value && !value->empty() ? value : std::nullopt;
+        };
+        connector::OrderState state;
+        state.status = lowerCase(text("status").value_or(""));
+        state.tracking_number = text("tracking_number");
+        state.invoice_number = text("invoice_number");
+        static const std::set<std::string> known = {"open", "confirmed", "shipped", "invoiced", "cancelled"};
+        if (!known.count(state.status)) {
+            return Error{ErrorKind::Data, "",
+                         what + "status '" + state.status +
+                             "' is not one of open, confirmed, shipped, invoiced, cancelled (map the ERP's codes in "
+                             "the query)"};
+        }
+        return std::optional<connector::OrderState>(std::move(state));
+    } catch (const OdbcError& error) {
+        Error out = toError(error);
+        out.message = what + out.message;
+        return out;
+    } catch (const std::exception& error) {
+        return Error{ErrorKind::Fatal, "", what + error.what()};
     }
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "connectors/odbc/named_parameters.h"
+#include "engine/connector/connector.h"
 #include "engine/connector/error.h"
 #include "engine/connector/order_config.h"
 #include "engine/model/records.h"
@@ -77,12 +78,19 @@ class OrderExport {
     /// failed COMMIT.
     connector::Result<std::string> push(const model::Order& order, const std::string& key);
 
+    /// Runs status_query with :order_id = `key`: the columns status, tracking_number and invoice_number of its first
+    /// row (by label, trimmed, empty as none), or std::nullopt when it returns no row. Data error for a status that
+    /// is not open, confirmed, shipped, invoiced or cancelled; Config error when status_query is not set.
+    connector::Result<std::optional<connector::OrderState>> status(const std::string& key);
+    bool readsStatus() const { return !status_.sql.empty() && !config_error_; }
+
   private:
     connector::OrderExportConfig config_;
     OrderExportTarget target_;
     NamedStatement find_;
     std::vector<NamedStatement> header_;
     NamedStatement line_;
+    NamedStatement status_;
     std::string document_number_;  ///< lower-cased
     std::optional<connector::Error> config_error_;
 };

@@ -429,6 +429,7 @@ void readOrders(Reader& r, ErpConfig& erp) {
     orders.find_query = r.string(key + ".find_query");
     orders.line = r.string(key + ".line");
     orders.document_number = r.string(key + ".document_number");
+    orders.status_query = r.string(key + ".status_query");
     if (const auto* header = r.node(key + ".header"); header != nullptr && header->is_string()) {
         orders.header.push_back(header->as_string()->get());
     } else if (header != nullptr && header->is_array()) {

@@ -68,6 +68,9 @@ const std::vector<KeySpec>& configSchema() {
             "SQL statements run once per order, in order, in the order's transaction (an array of strings, or one "
             "string); the first row of one that returns rows adds its columns as named values"),
         str("erp.orders.line", "SQL statement run once per order line, after the header statements"),
+        str("erp.orders.status_query",
+            "optional: SQL returning the ERP's state of the order whose reference is :order_id: columns status "
+            "(open, confirmed, shipped, invoiced, cancelled), tracking_number, invoice_number"),
         str("erp.orders.document_number",
             "the named value holding the ERP document number (a header SELECT column); default: find_query after "
             "the commit"),

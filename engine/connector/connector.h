@@ -30,6 +30,13 @@ struct RecordBatch {
 
 enum class PullMode { Full, Incremental };
 
+/// An exported order as the ERP reports it.
+struct OrderState {
+    std::string status;  ///< open, confirmed, shipped, invoiced or cancelled
+    std::optional<std::string> tracking_number;
+    std::optional<std::string> invoice_number;
+};
+
 /// An open read of one stream. Created by Connector::open; used by one thread (the job's); not thread-safe.
 /// May hold a server cursor and a connection until destroyed.
 class PullSession {
@@ -81,6 +88,12 @@ class Connector {
     /// with findOrder. Errors: Transient (connection, timeout, deadlock: retry later), Data (the ERP refused
     /// the order: an unknown item, a blocked customer; the message says why), Config.
     virtual Result<std::string> pushOrder(const model::Order& order, const std::string& key);
+
+    /// Whether this connector is configured to read the ERP's order status back.
+    virtual bool readsOrderStatus() const { return false; }
+
+    /// Where the ERP is with the order exported under `key`: nullopt when the ERP has no such order.
+    virtual Result<std::optional<OrderState>> orderStatus(const std::string& key);
 };
 
 }  // namespace syncline::connector

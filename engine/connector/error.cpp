@@ -32,6 +32,10 @@ Result<std::optional<std::string>> Connector::findOrder(const std::string&) {
     return Error{ErrorKind::Config, "no-order-export", "the " + kind() + " connector has no order export configured"};
 }
 
+Result<std::optional<OrderState>> Connector::orderStatus(const std::string&) {
+    return Error{ErrorKind::Config, "no-order-status", "the " + kind() + " connector has no order status configured"};
+}
+
 Result<std::string> Connector::pushOrder(const model::Order&, const std::string&) {
     return Error{ErrorKind::Config, "no-order-export", "the " + kind() + " connector has no order export configured"};
 }

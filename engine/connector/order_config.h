@@ -21,6 +21,10 @@ struct OrderExportConfig {
     /// is run after the commit to read it.
     std::string document_number;
 
+    /// Optional: the ERP's state of the order whose reference is `:order_id`, one row with the columns `status`
+    /// (open, confirmed, shipped, invoiced or cancelled: map the ERP's own codes in SQL), and optionally
+    /// `tracking_number` and `invoice_number`; no row when the ERP has no such order. Read by the order_status job.
+    std::string status_query;
     /// Whether order export is configured at all (any statement set).
     bool configured() const { return !find_query.empty() || !header.empty() || !line.empty(); }
 };

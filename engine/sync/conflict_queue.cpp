@@ -102,9 +102,13 @@ ConflictRow ConflictQueue::resolve(std::int64_t id, Take take, const std::option
         throw ResolveError("conflict " + std::to_string(id) + " was already resolved (" + c.resolution.value_or("") +
                            " by " + c.resolved_by.value_or("?") + ")");
     }
-    const auto* entity = connector::findEntity(c.entity);
-    const auto& fields =
-        entity == nullptr ? std::vector<connector::StreamField>{} : connector::streamFields(entity->stream);
+    // A pulled entity's field, or an order's status (order_status: cancelled in the shop, shipped by the ERP).
+    static const connector::StreamEntity kOrder{"order", "", "orders", {"order_id"}};
+    static const std::vector<connector::StreamField> kOrderFields = {{"status", connector::FieldType::Code, true}};
+    const auto* entity = c.entity == "order" ? &kOrder : connector::findEntity(c.entity);
+    const auto& fields = entity == nullptr
+                             ? std::vector<connector::StreamField>{}
+                             : (entity == &kOrder ? kOrderFields : connector::streamFields(entity->stream));
     const auto spec = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.name == c.field; });
     if (spec == fields.end()) {
         throw ResolveError("conflict " + std::to_string(id) + " names an unknown field " + c.entity + "." + c.field);

@@ -144,17 +144,20 @@ TEST_F(CliTest, RunsListsJobRunsAsTextAndJson) {
     EXPECT_EQ(j[0]["status"], "succeeded");
 }
 
-TEST_F(CliTest, JobsListsThePullJobsAndWhetherTheConfigHasThem) {
+TEST_F(CliTest, JobsListsTheJobsAndWhetherTheConfigHasThem) {
     const auto config = dir_.file("syncline.toml");
     ASSERT_EQ(syncline({"-c", config, "init"}).exit_code, 0);
     const auto r = syncline({"-c", config, "--json", "jobs"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto j = nlohmann::json::parse(r.out);
-    ASSERT_EQ(j.size(), 4u);
+    ASSERT_EQ(j.size(), 6u);
     EXPECT_EQ(j[0]["job"], "catalog");
     EXPECT_EQ(j[0]["configured"], false) << "the starter config has no [erp.streams]";
     EXPECT_EQ(j[0]["last_run"], nullptr);
     EXPECT_EQ(j[3]["job"], "prices");
+    EXPECT_EQ(j[4]["job"], "order_push");
+    EXPECT_EQ(j[4]["configured"], false) << "nor [erp.orders]";
+    EXPECT_EQ(j[5]["job"], "order_status");
 }
 
 TEST_F(CliTest, JsonLogFormatWritesOneObjectPerLine) {

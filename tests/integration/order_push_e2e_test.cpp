@@ -221,5 +221,52 @@ TEST_F(OrderPushE2e, AnOrderTheErpRefusesIsRolledBackThereAndNeedsAttentionHere)
     EXPECT_EQ(webstore_->sql().value("SELECT status FROM orders WHERE order_id = 'W-1'"), "placed");
 }
 
+TEST_F(OrderPushE2e, OrderStatusComesBackAndAShopCancellationTheErpShippedIsAConflict) {
+    importOrders(1, 4, 1);
+    ASSERT_EQ(syncline({"run", "order_push"}).exit_code, 0);
+    // The ERP works on them: W-1 shipped with a tracking number, W-2 invoiced, W-3 cancelled there; the shop
+    // cancels W-4, which the ERP ships anyway.
+    erp_->sql().execute("UPDATE SORH SET ShipStatus = 'S', TrackingNo = 'TRK-0001' WHERE ExtRef = 'W-1'");
+    erp_->sql().execute("UPDATE SORH SET ShipStatus = 'S', InvoiceNo = 777001, DocStatus = 'C' WHERE ExtRef = 'W-2'");
+    erp_->sql().execute("UPDATE SORH SET CancelFlag = 'Y' WHERE ExtRef = 'W-3'");
+    erp_->sql().execute("UPDATE SORH SET ShipStatus = 'S', TrackingNo = 'TRK-0004' WHERE ExtRef = 'W-4'");
+    webstore_->sql().execute("UPDATE orders SET status = 'cancelled' WHERE order_id = 'W-4'");
+
+    const auto r = syncline({"--json", "run", "order_status"});
+    EXPECT_EQ(r.exit_code, 65) << r.out << r.err;
+    const auto summary = nlohmann::json::parse(r.out);
+    EXPECT_EQ(summary["checked"], 4);
+    EXPECT_EQ(summary["updated"], 3);
+    EXPECT_EQ(summary["conflicts"], 1);
+    auto order = [&](const std::string& id, const std::string& column) {
+        return webstore_->sql().value("SELECT " + column + " FROM orders WHERE order_id = '" + id + "'");
+    };
+    EXPECT_EQ(order("W-1", "status"), "shipped");
+    EXPECT_EQ(order("W-1", "tracking_number"), "TRK-0001");
+    EXPECT_EQ(order("W-2", "status"), "invoiced");
+    EXPECT_EQ(order("W-2", "invoice_number"), "777001");
+    EXPECT_EQ(order("W-3", "status"), "cancelled");
+    EXPECT_EQ(order("W-4", "status"), "cancelled") << "held, not overwritten";
+    EXPECT_EQ(webstore_->sql().count("SELECT COUNT(*) FROM audit_log WHERE entity = 'order' AND action = 'status'"), 3);
+
+    const auto conflicts = nlohmann::json::parse(syncline({"--json", "conflicts"}).out);
+    ASSERT_EQ(conflicts.size(), 1u);
+    EXPECT_EQ(conflicts[0]["entity"], "order");
+    EXPECT_EQ(conflicts[0]["key"], "W-4");
+    EXPECT_EQ(conflicts[0]["erp"], "shipped");
+    EXPECT_EQ(conflicts[0]["store"], "cancelled");
+
+    // Nothing new in the ERP: the next run changes nothing and does not raise the conflict again.
+    const auto again = nlohmann::json::parse(syncline({"--json", "run", "order_status"}).out);
+    EXPECT_EQ(again["updated"], 0);
+    EXPECT_EQ(again["conflicts"], 0);
+    // The admin accepts the ERP's word: the order is shipped after all.
+    const std::string id = std::to_string(conflicts[0]["id"].get<long>());
+    EXPECT_EQ(syncline({"conflicts", "resolve", id, "--take", "erp"}).exit_code, 0);
+    EXPECT_EQ(order("W-4", "status"), "shipped");
+    EXPECT_EQ(syncline({"run", "order_status"}).exit_code, 0);
+    EXPECT_EQ(order("W-4", "tracking_number"), "TRK-0004");
+}
+
 }  // namespace
 }  // namespace syncline

@@ -65,11 +65,20 @@ start)
         --auth-host=scram-sha-256 -E UTF8 --locale=C --no-sync >"$dir/initdb.log" 2>&1 ||
         { cat "$dir/initdb.log" >&2; exit 1; }
     rm -f "$data/pwfile"
-    port=$((20000 + RANDOM % 20000))
-    while port_in_use "$port"; do port=$((port + 1)); done
-    as_owner "$pgbin/pg_ctl" -D "$data/data" -l "$data/server.log" -w -t 60 \
-        -o "-p $port -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
-        start >/dev/null || { cat "$data/server.log" >&2; exit 1; }
+    # Below the kernel's ephemeral range (32768+), so no client socket holds the port; another process may still
+    # take a free port before the server binds it, so a failed start is retried on another port.
+    started=0
+    for _ in 1 2 3 4 5; do
+        port=$((20000 + RANDOM % 12000))
+        while port_in_use "$port"; do port=$((port + 1)); done
+        if as_owner "$pgbin/pg_ctl" -D "$data/data" -l "$data/server.log" -w -t 60 \
+            -o "-p $port -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
+            start >/dev/null; then
+            started=1
+            break
+        fi
+    done
+    [ "$started" = 1 ] || { cat "$data/server.log" >&2; exit 1; }
     cat >"$dir/env" <<ENV
 PGHOST=127.0.0.1
 PGPORT=$port

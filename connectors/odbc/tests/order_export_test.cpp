@@ -218,7 +218,7 @@ TEST_F(OrderExportConfigFile, ReportsMissingAndMalformedKeysWithTheirLines) {
             "8 erp.orders.document_number: '1st' is not a value name: letters, digits and '_', not starting with a "
             "digit",
             "9 erp.orders.lines: unknown key (did you mean 'line'?); allowed here: find_query, header, line, "
-            "document_number",
+            "status_query, document_number",
         };
         EXPECT_EQ(found, expected);
     }
