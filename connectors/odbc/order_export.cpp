@@ -318,12 +318,26 @@ Result<std::optional<std::string>> OrderExport::find(const std::string& key) {
     if (config_error_) {
         return *config_error_;
     }
+    // A kept connection may have died since the last call (a server restart, an idle timeout): one retry on a
+    // fresh connection, so that a stale connection does not cost the order a backoff.
+    const bool reused = connection_.has_value();
+    auto result = findOnce(key);
+    if (!result && reused && result.error().kind == ErrorKind::Transient) {
+        result = findOnce(key);
+    }
+    return result;
+}
+
+Result<std::optional<std::string>> OrderExport::findOnce(const std::string& key) {
     try {
-        Connection connection(target_.connection_string, target_.login_timeout);
-        return findDocument(connection, find_, target_.query_timeout, key);
+        if (!connection_) {
+            connection_.emplace(target_.connection_string, target_.login_timeout);
+        }
+        return findDocument(*connection_, find_, target_.query_timeout, key);
     } catch (const Failure& failure) {
         return Error{failure.kind, "", failure.message};
     } catch (const OdbcError& error) {
+        connection_.reset();
         Error out = toError(error);
         out.message = "[erp.orders] find_query for order '" + key + "': " + out.message;
         return out;
@@ -333,6 +347,15 @@ Result<std::optional<std::string>> OrderExport::find(const std::string& key) {
 }
 
 Result<std::optional<connector::OrderState>> OrderExport::status(const std::string& key) {
+    const bool reused = connection_.has_value();
+    auto result = statusOnce(key);
+    if (!result && reused && result.error().kind == ErrorKind::Transient) {
+        result = statusOnce(key);
+    }
+    return result;
+}
+
+Result<std::optional<connector::OrderState>> OrderExport::statusOnce(const std::string& key) {
     if (config_error_) {
         return *config_error_;
     }
@@ -341,8 +364,10 @@ Result<std::optional<connector::OrderState>> OrderExport::status(const std::stri
         return Error{ErrorKind::Config, "", "[erp.orders] has no status_query: the ERP's order status is not read"};
     }
     try {
-        Connection connection(target_.connection_string, target_.login_timeout);
-        Statement statement(connection);
+        if (!connection_) {
+            connection_.emplace(target_.connection_string, target_.login_timeout);
+        }
+        Statement statement(*connection_);
         setQueryTimeout(statement, target_.query_timeout);
         statement.prepare(status_.sql);
         for (std::size_t i = 0; i < status_.parameters.size(); ++i) {
@@ -383,6 +408,7 @@ Result<std::optional<connector::OrderState>> OrderExport::status(const std::stri
         }
         return std::optional<connector::OrderState>(std::move(state));
     } catch (const OdbcError& error) {
+        connection_.reset();
         Error out = toError(error);
         out.message = what + out.message;
         return out;
@@ -403,20 +429,23 @@ Result<std::string> OrderExport::push(const model::Order& order, const std::stri
         return Error{ErrorKind::Data, "", who + error.what()};
     }
 
-    std::optional<Connection> connection;
+    std::optional<Connection>& connection = connection_;
     bool open_transaction = false;
     std::string where = "connecting";
     const auto failed = [&](Error error) -> Error {
         if (open_transaction) {
             rollbackQuietly(*connection);
         }
+        connection_.reset();  // the next call logs in again: no doubt about the connection's state
         error.message =
             who + error.message + (open_transaction ? "; rolled back, nothing of the order was written" : "");
         return error;
     };
     std::optional<std::string> document;
     try {
-        connection.emplace(target_.connection_string, target_.login_timeout);
+        if (!connection) {
+            connection.emplace(target_.connection_string, target_.login_timeout);
+        }
         setAutocommit(*connection, false);
         open_transaction = true;
 
@@ -469,17 +498,25 @@ Result<std::string> OrderExport::push(const model::Order& order, const std::stri
     try {
         commit(*connection);
     } catch (const OdbcError& error) {
+        connection_.reset();
         return Error{ErrorKind::Transient, error.sqlState(),
                      who +
                          "the COMMIT failed, so whether the ERP kept the order is unknown; reconcile with findOrder "
                          "before pushing it again: " +
                          error.what()};
     }
+    try {
+        setAutocommit(*connection, true);  // the connection is kept for the next call
+    } catch (const OdbcError&) {
+        connection_.reset();
+    }
     if (document) {
         return *document;
     }
     try {
-        setAutocommit(*connection, true);
+        if (!connection) {
+            connection.emplace(target_.connection_string, target_.login_timeout);
+        }
         auto found = findDocument(*connection, find_, target_.query_timeout, key);
         if (!found) {
             return Error{ErrorKind::Config, "",
