@@ -178,9 +178,22 @@ TEST_F(OrderPushE2e, AReplyLostAfterTheErpCommittedIsReconciledNotDuplicated) {
     const auto r = syncline({"--json", "run", "order_push"});
     EXPECT_EQ(proxy.repliesLost(), 1);
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-    const auto summary = nlohmann::json::parse(r.out);
-    EXPECT_EQ(summary["already_in_erp"], 1) << "the order whose reply was lost was found, not pushed again";
-    EXPECT_EQ(summary["exported"], 1);
+    auto summary = nlohmann::json::parse(r.out);
+    int reconciled = summary["already_in_erp"];
+    int exported = summary["exported"];
+    if (reconciled == 0) {
+        // The proxy closes the client as soon as the COMMIT is on its way; when the engine asks again before the
+        // server has processed it, the order is not found yet and waits for its next attempt, which finds it.
+        EXPECT_EQ(webstore_->sql().value("SELECT status FROM orders WHERE order_id = 'W-1'"), "placed") << r.err;
+        webstore_->sql().execute("UPDATE orders SET next_attempt_at = NULL");
+        const auto second = syncline({"--json", "run", "order_push"});
+        ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
+        summary = nlohmann::json::parse(second.out);
+        reconciled += summary["already_in_erp"].get<int>();
+        exported += summary["exported"].get<int>();
+    }
+    EXPECT_EQ(reconciled, 1) << "the order whose reply was lost was found, not pushed again";
+    EXPECT_EQ(exported, 1);
     expectExactlyOneErpOrderEach(2);
 }
 
