@@ -74,6 +74,8 @@ trap 'exit 143' TERM
 mkdir -p "$tmp/runs"
 
 log() { printf 'push_bench: %s\n' "$*" >&2; }
+# shellcheck source=bench/measure.sh
+. "$repo/bench/measure.sh"
 
 # --- the ERP ------------------------------------------------------------------------------------------------------
 "$repo/tests/support/pg_cluster.sh" start "$tmp/pg" >&2
@@ -168,43 +170,11 @@ awk -v orders="$orders" -v lines="$lines" '
     }' "$tmp/customers.txt" "$tmp/products.txt" >"$tmp/orders.json"
 "$syncline" -c "$config" --json orders import "$tmp/orders.json" >"$tmp/runs/import.out" 2>"$tmp/runs/import.log" ||
     { tail -n 20 "$tmp/runs/import.log" >&2; exit 1; }
-imported=$(jq -r .imported "$tmp/runs/import.out")
+imported=$(json_field import imported)
 [ "$imported" = "$orders" ] || { echo "push_bench: imported $imported orders, not $orders" >&2; exit 1; }
 log "imported $imported orders of $lines lines"
 
 # --- measuring --------------------------------------------------------------------------------------------------
-# measure NAME CMD...: runs CMD (stdout to runs/NAME.out, stderr to runs/NAME.log), polls its VmHWM, and sets
-# last_seconds, last_rss_mb and last_rc. The wall time comes from $EPOCHREALTIME and the polling sleeps in `read -t`,
-# so the loop forks nothing.
-exec {tick}<> <(:)
-declare -A seconds rss_mb
-measure() {
-    local name=$1 hwm=0 key value start end
-    shift
-    start=$EPOCHREALTIME
-    "$@" >"$tmp/runs/$name.out" 2>"$tmp/runs/$name.log" &
-    running_pid=$!
-    local zombie=0
-    # A zombie (exited, not yet waited for) has no VmHWM line but keeps its /proc entry: stop polling then.
-    while [ "$zombie" = 0 ] && [ -e "/proc/$running_pid/status" ]; do
-        while read -r key value _; do
-            case "$key" in
-            State:) [ "$value" != Z ] || zombie=1 ;;
-            VmHWM:) [ "$value" -le "$hwm" ] || hwm=$value ;;
-            esac
-        done 2>/dev/null <"/proc/$running_pid/status" || true
-        [ "$zombie" = 1 ] || read -r -t 0.02 -u "$tick" _ || true
-    done
-    last_rc=0
-    wait "$running_pid" || last_rc=$?
-    end=$EPOCHREALTIME
-    running_pid=""
-    last_seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
-    last_rss_mb=$(awk -v k="$hwm" 'BEGIN { printf "%.1f", k / 1024 }')
-    seconds[$name]=$last_seconds
-    rss_mb[$name]=$last_rss_mb
-    log "$name: ${last_seconds} s, peak RSS ${last_rss_mb} MB, exit $last_rc"
-}
 
 failures=0
 fail() { log "FAILED: $*"; failures=$((failures + 1)); }
@@ -229,7 +199,7 @@ measure baseline "$baseline" -c "$config" --orders "$orders" --lines "$lines" --
 # b. syncline run order_push
 measure order_push "$syncline" -c "$config" --json run order_push
 [ "$last_rc" -eq 0 ] || fail "order_push exited $last_rc: $(tail -n 3 "$tmp/runs/order_push.log")"
-exported=$(jq -r '.exported // empty' "$tmp/runs/order_push.out" 2>/dev/null || true)
+exported=$(json_field order_push exported)
 [ "$exported" = "$orders" ] || fail "order_push exported '${exported}' orders, not $orders"
 # Exactly the imported ids, each once (ExtRef is UNIQUE in the demo ERP).
 erp_pushed=$(psql -d erp -At -c "SELECT count(*) FROM SORH WHERE ExtRef IN
