@@ -298,6 +298,7 @@ class PushRun {
 
 PushResult OrderPush::run(const PushOptions& options) {
     RunLog log(store_);
+    log.abandonStale("order_push", options.node);  // a run killed before it could record its end
     PushResult result;
     result.run_id = log.start("order_push", options.node, "incremental", options.triggered_by);
     PushRun run(store_, erp_, options, result.run_id);

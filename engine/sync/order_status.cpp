@@ -40,6 +40,7 @@ std::optional<std::string> opt(const Poco::Nullable<std::string>& v) {
 
 OrderStatusResult OrderStatusSync::run(const std::string& node, const std::string& triggered_by) {
     RunLog log(store_);
+    log.abandonStale("order_status", node);  // a run killed before it could record its end
     OrderStatusResult result;
     result.run_id = log.start("order_status", node, "incremental", triggered_by);
     const std::string actor = "run:" + std::to_string(result.run_id);

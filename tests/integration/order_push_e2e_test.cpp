@@ -147,8 +147,13 @@ TEST_F(OrderPushE2e, KilledAtEachStepOfAPushThenARerunGivesExactlyOneErpOrder) {
         EXPECT_EQ(webstore_->sql().value("SELECT status FROM orders WHERE order_id = '" + id + "'"), "claimed");
         const std::int64_t in_erp = erpCount("SELECT COUNT(*) FROM SORH WHERE ExtRef = '" + id + "'");
         EXPECT_EQ(in_erp, point == "after_push" || point == "before_export_commit" ? 1 : 0);
+        const auto killed_run = webstore_->sql().value("SELECT MAX(run_id) FROM job_runs WHERE job = 'order_push'");
+        EXPECT_EQ(webstore_->sql().value("SELECT status FROM job_runs WHERE run_id = " + killed_run), "running");
         const auto rerun = syncline({"--json", "run", "order_push"});
         EXPECT_EQ(rerun.exit_code, 0) << rerun.err;
+        EXPECT_THAT(webstore_->sql().value("SELECT error FROM job_runs WHERE run_id = " + killed_run),
+                    HasSubstr("abandoned"))
+            << "the killed run is recorded as such, not left running";
         ++next;
     }
     expectExactlyOneErpOrderEach(4);
