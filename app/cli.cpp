@@ -124,6 +124,11 @@ int runCli(int argc, char** argv) {
     run_cmd->add_option("job", run.job, "the job")->required();
     run_cmd->add_flag("--full", run.full, "read everything (and deactivate what the ERP no longer has)");
     run_cmd->add_flag("--dry-run", run.dry_run, "do everything but commit; report what would change");
+    run_cmd->add_flag("--wait", run.wait, "wait while the job runs elsewhere (a daemon, another node) instead of exit 75");
+    run_cmd->add_option("--firing", run.firing, "(used by serve) the scheduler firing this run is for");
+    run_cmd->add_flag("--retry", run.retry, "(used by serve) retry --firing after a transient failure");
+    run_cmd->add_flag("--resume", run.resume,
+                      "(used by serve) take over the job if its holder died mid-run, and run it again");
     run_cmd->callback([&] { action = [&] { return commandRun(options, run); }; });
 
     app.add_subcommand("jobs", "list the jobs and their last runs")->callback([&] {

@@ -56,6 +56,10 @@ struct RunOptions {
     std::string job;
     bool full = false;
     bool dry_run = false;
+    bool wait = false;   ///< --wait: wait while another process holds the job's lease
+    std::string firing;  ///< --firing: the scheduler firing this run is for; claimed once across nodes
+    bool retry = false;  ///< --retry: a retry of --firing after a transient failure (already claimed)
+    bool resume = false; ///< --resume: take over the job's expired lease with a run in flight and run it again
 };
 /// Lists the jobs: stream, whether the config has it, and the last run.
 int commandJobs(const GlobalOptions& options);

@@ -1,8 +1,9 @@
-// runs, rejects: what the engine did, read from the webstore's own tables.
+// runs, rejects, jobs: what the engine did (read from the webstore's own tables) and will do (the schedules).
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
 
 #include <algorithm>
+#include <chrono>
 #include <iostream>
 
 #include "app/commands.h"
@@ -96,7 +97,11 @@ int commandRejects(const GlobalOptions& options, const RejectsOptions& rejects) 
 int commandJobs(const GlobalOptions& options) {
     const auto config = loadConfig(options);
     auto webstore = openWebstore(config);
-    Listing listing({"job", "stream", "configured", "last_run", "last_status", "last_started_at", "description"});
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    // Text shows the first next run in the table and all of them below it; JSON has them all in the row.
+    Listing listing({"job", "stream", "configured", "schedule", "time_zone", "misfire", "after", "last_run",
+                     "last_status", "last_started_at", options.json ? "next_runs" : "next_run", "description"});
+    std::vector<std::pair<std::string, std::vector<std::string>>> upcoming;
     auto add = [&](const std::string& job, const std::string& stream, bool configured, const std::string& what) {
         std::string name = job;
         Poco::Data::Statement statement(webstore->session());
@@ -106,9 +111,36 @@ int commandJobs(const GlobalOptions& options) {
         statement.execute();
         Poco::Data::RecordSet last(statement);
         const bool ran = last.moveFirst();
-        listing.add({job, stream, configured, ran ? toJson(last.value(0)) : nlohmann::json(nullptr),
+        nlohmann::json schedule = "manual only";
+        nlohmann::json zone = nullptr;
+        nlohmann::json misfire = nullptr;
+        nlohmann::json after = nlohmann::json::array();
+        std::vector<std::string> next;
+        if (const auto* s = config::findSchedule(config, job)) {
+            schedule = s->schedule.describe() + (s->full ? ", full pull" : "") + (s->enabled ? "" : " (disabled)");
+            zone = s->schedule.timeZone();
+            misfire = std::string(schedule::toString(s->misfire));
+            after = s->after;
+            if (s->enabled) {
+                for (const auto t : s->schedule.nextRuns(now, 5)) {
+                    next.push_back(s->schedule.formatLocal(t));
+                }
+                upcoming.emplace_back(job, next);
+            }
+        }
+        std::string after_text;
+        for (const auto& a : after) {
+            after_text += (after_text.empty() ? "" : ", ") + a.get<std::string>();
+        }
+        nlohmann::json next_runs = next;
+        if (!options.json) {
+            after = after_text.empty() ? nlohmann::json(nullptr) : nlohmann::json(after_text);
+            next_runs = next.empty() ? nlohmann::json(nullptr) : nlohmann::json(next.front());
+        }
+        listing.add({job, stream, configured, schedule, zone, misfire, after,
+                     ran ? toJson(last.value(0)) : nlohmann::json(nullptr),
                      ran ? toJson(last.value(1)) : nlohmann::json(nullptr),
-                     ran ? toJson(last.value(2)) : nlohmann::json(nullptr), what});
+                     ran ? toJson(last.value(2)) : nlohmann::json(nullptr), next_runs, what});
     };
     for (const auto& job : jobs::pullJobs()) {
         add(job.name, job.entity.stream,
@@ -120,6 +152,16 @@ int commandJobs(const GlobalOptions& options) {
     add("order_status", "orders", !config.erp.orders.status_query.empty(),
         "the ERP's order status, tracking and invoice numbers back into the webstore");
     listing.print(options.json);
+    if (!options.json && !upcoming.empty()) {
+        std::cout << "\nnext runs (local time of each schedule):\n";
+        for (const auto& [job, times] : upcoming) {
+            std::cout << "  " << job << std::string(job.size() < 14 ? 14 - job.size() : 1, ' ');
+            for (std::size_t i = 0; i < times.size(); ++i) {
+                std::cout << (i == 0 ? "" : ", ") << times[i];
+            }
+            std::cout << "\n";
+        }
+    }
     return kExitOk;
 }
 

@@ -6,6 +6,7 @@
 
 #include "app/commands.h"
 #include "app/exit_codes.h"
+#include "app/job_lease.h"
 #include "app/progress.h"
 #include "connectors/odbc/connection_string.h"
 #include "connectors/odbc/odbc_connector.h"
@@ -61,23 +62,11 @@ std::unique_ptr<connector::Connector> makeConnector(const config::Config& config
     return std::make_unique<odbc::OdbcConnector>(std::move(c));
 }
 
-int commandRun(const GlobalOptions& options, const RunOptions& run) {
-    const auto config = loadConfig(options);
-    if (run.job == "order_push") {
-        return commandPush(options, config, run);
-    }
-    if (run.job == "order_status") {
-        return commandOrderStatus(options, config, run);
-    }
-    const auto* job = jobs::findPullJob(run.job);
-    if (job == nullptr) {
-        std::cerr << "syncline run: unknown job '" << run.job << "'; jobs:";
-        for (const auto& j : jobs::pullJobs()) {
-            std::cerr << " " << j.name;
-        }
-        std::cerr << " order_push order_status\n";
-        return kExitUsage;
-    }
+namespace {
+
+int runPull(const GlobalOptions& options, const config::Config& config, const RunOptions& run,
+            const jobs::PullJob& job_ref, LeasedRun& leased) {
+    const auto* job = &job_ref;
     const auto stream = std::find_if(config.erp.streams.begin(), config.erp.streams.end(),
                                      [&](const connector::StreamConfig& s) { return s.stream == job->entity.stream; });
     if (stream == config.erp.streams.end()) {
@@ -96,7 +85,14 @@ int commandRun(const GlobalOptions& options, const RunOptions& run) {
     pull.overlap_seconds = config.sync.overlap_seconds;
     pull.max_deactivate_percent = config.sync.max_deactivate_percent;
     pull.ownership = &config.ownership;
-    {
+    pull.firing = leased.firing;
+    pull.triggered_by = leased.triggered_by;
+    HeldLease& held = *leased.held;
+    pull.before_commit = [&held](store::Webstore& store) { held.fence(store); };
+    pull.started = [&](std::int64_t run_id) {
+        lease::LeaseStore(*webstore, std::chrono::seconds(config.lease_s)).setRun(held.lease(), run_id, leased.firing);
+    };
+    if (pull.triggered_by == "manual") {
         // A manual run is an admin action: who asked for which run.
         store::Transaction tx(*webstore);
         audit::ChangeSet request;
@@ -132,6 +128,36 @@ int commandRun(const GlobalOptions& options, const RunOptions& run) {
         }
     }
     return runExitCode(result);
+}
+
+}  // namespace
+
+int commandRun(const GlobalOptions& options, const RunOptions& run) {
+    const auto config = loadConfig(options);
+    handleStopSignals(std::chrono::seconds(config.shutdown_timeout_s));
+    const bool order_job = run.job == "order_push" || run.job == "order_status";
+    const auto* job = jobs::findPullJob(run.job);
+    if (job == nullptr && !order_job) {
+        std::cerr << "syncline run: unknown job '" << run.job << "'; jobs:";
+        for (const auto& j : jobs::pullJobs()) {
+            std::cerr << " " << j.name;
+        }
+        std::cerr << " order_push order_status\n";
+        return kExitUsage;
+    }
+    // A job never runs twice at once: a manual run takes the same lease as the scheduler's runs.
+    std::unique_ptr<store::Webstore> lease_store = openWebstore(config);
+    auto leased = takeJobLease(config.webstore, *lease_store, run.job, config.node_name,
+                               std::chrono::seconds(config.lease_s), run.firing, run.retry, run.resume, run.wait);
+    if (!leased.held) {
+        return leased.exit_code;
+    }
+    if (order_job) {
+        lease::LeaseStore(*lease_store, std::chrono::seconds(config.lease_s))
+            .setRun(leased.held->lease(), 0, leased.firing);
+        return run.job == "order_push" ? commandPush(options, config, run) : commandOrderStatus(options, config, run);
+    }
+    return runPull(options, config, run, *job, leased);
 }
 
 }  // namespace syncline::app

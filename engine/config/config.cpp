@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "engine/config/schedule_section.h"
 #include "engine/config/schema.h"
 #include "engine/connector/streams.h"
 
@@ -60,6 +61,8 @@ std::string_view kindName(ValueKind kind) {
             return "true or false";
         case ValueKind::Table:
             return "a table";
+        case ValueKind::StringList:
+            return "an array of strings";
     }
     return "a value";
 }
@@ -74,6 +77,9 @@ bool isKind(const toml::node& node, ValueKind kind) {
             return node.is_boolean();
         case ValueKind::Table:
             return node.is_table();
+        case ValueKind::StringList:
+            return node.is_array() && std::all_of(node.as_array()->begin(), node.as_array()->end(),
+                                                  [](const toml::node& element) { return element.is_string(); });
     }
     return false;
 }
@@ -111,6 +117,8 @@ class Reader {
                 issue(&node, key, fmt::format("must be {}", kindName(spec->kind)));
             } else if (spec->path == "erp.streams.*" && !isPullStream(std::string(name.str()))) {
                 issueAt(name.source(), key, fmt::format("unknown stream; allowed: {}", join(connector::pullStreams())));
+            } else if (spec->path == "schedule.*" && !isKnownJob(std::string(name.str()))) {
+                issueAt(name.source(), key, "unknown job; allowed: " + join(knownJobNames()));
             } else if (spec->path == "ownership.*" && conflict::ownableFields(std::string(name.str())).empty()) {
                 issueAt(name.source(), key, "unknown entity; allowed: product, stock, customer, price_rule");
             } else if (spec->path == "ownership.*.*" && !isOwnable(prefix, std::string(name.str()))) {
@@ -182,6 +190,19 @@ class Reader {
     }
 
   private:
+    static std::vector<std::string> knownJobNames() {
+        std::vector<std::string> out;
+        for (const auto& job : knownJobs()) {
+            out.push_back(job.name);
+        }
+        return out;
+    }
+
+    static bool isKnownJob(const std::string& name) {
+        const auto names = knownJobNames();
+        return std::find(names.begin(), names.end(), name) != names.end();
+    }
+
     static bool isOwnable(const std::string& prefix, const std::string& field) {
         const auto fields = conflict::ownableFields(prefix.substr(std::string("ownership.").size()));
         return std::find(fields.begin(), fields.end(), field) != fields.end();
@@ -542,6 +563,8 @@ Config load(const std::string& path) {
     Config config;
     config.path = absolute;
     config.node_name = reader.string("engine.node_name", hostName());
+    config.lease_s = static_cast<int>(reader.integer("engine.lease_s", 30));
+    config.shutdown_timeout_s = static_cast<int>(reader.integer("engine.shutdown_timeout_s", 30));
     config.log.level = reader.string("log.level", "info");
     config.log.format = reader.string("log.format", "text");
     readWebstore(reader, config);
@@ -549,6 +572,7 @@ Config load(const std::string& path) {
     config.sync.overlap_seconds = reader.integer("sync.overlap_seconds", 300);
     config.sync.max_deactivate_percent = reader.integer("sync.max_deactivate_percent", 20);
     readOwnership(root, config.ownership);
+    readSchedules(root, absolute, config, reader.issues);
     if (!reader.issues.empty()) {
         // toml++ walks tables in key order; report in file order. Issues without a position go last.
         std::stable_sort(reader.issues.begin(), reader.issues.end(), [](const ConfigIssue& a, const ConfigIssue& b) {

@@ -2,12 +2,14 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/config/secret.h"
 #include "engine/conflict/ownership.h"
 #include "engine/connector/order_config.h"
 #include "engine/connector/stream_config.h"
+#include "engine/schedule/job_schedule.h"
 #include "engine/store/webstore.h"
 
 namespace syncline::config {
@@ -61,13 +63,29 @@ struct SyncConfig {
 struct Config {
     std::string path;       ///< absolute path of the file it was read from
     std::string node_name;  ///< this engine node's name in runs, leases and the audit log
+    int lease_s = 30;              ///< [engine] lease_s: a job's lease lasts this long unless renewed
+    int shutdown_timeout_s = 30;   ///< [engine] shutdown_timeout_s: SIGTERM ends the process within this bound
     LogConfig log;
     store::ConnectionSettings webstore;  ///< password filled from its secret
     Secret webstore_password;
     ErpConfig erp;
     SyncConfig sync;
     conflict::Ownership ownership = conflict::Ownership::defaults();  ///< [ownership.*] over the defaults
+    std::vector<schedule::JobSchedule> schedules;  ///< [schedule.<job>], in knownJobs() order; others run when asked
 };
+
+/// A job that `[schedule.<job>]` may name.
+struct KnownJob {
+    std::string name;    ///< what admins type: `syncline run catalog`
+    std::string stream;  ///< the [erp.streams.<stream>] a pull job reads; empty for order_push and order_status
+};
+
+/// catalog, stock, customers, prices, order_push, order_status, in run order. The config cannot see the job
+/// registry (app/ and jobs/); jobs/tests checks that this list matches it.
+const std::vector<KnownJob>& knownJobs();
+
+/// The schedule of `job`, or nullptr when it has none (it runs only when asked).
+const schedule::JobSchedule* findSchedule(const Config& config, std::string_view job);
 
 /// Reads and validates a TOML config file. Every key is checked; unknown keys are rejected with a
 /// suggestion; secrets are read from the environment or from files, never from the file itself.

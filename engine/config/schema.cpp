@@ -14,6 +14,14 @@ KeySpec integer(std::string path, std::int64_t min, std::int64_t max, std::strin
     return KeySpec{std::move(path), ValueKind::Integer, {}, min, max, std::move(help)};
 }
 
+KeySpec boolean(std::string path, std::string help) {
+    return KeySpec{std::move(path), ValueKind::Boolean, {}, {}, {}, std::move(help)};
+}
+
+KeySpec stringList(std::string path, std::string help) {
+    return KeySpec{std::move(path), ValueKind::StringList, {}, {}, {}, std::move(help)};
+}
+
 KeySpec table(std::string path, std::string help) {
     return KeySpec{std::move(path), ValueKind::Table, {}, {}, {}, std::move(help)};
 }
@@ -24,6 +32,12 @@ const std::vector<KeySpec>& configSchema() {
     static const std::vector<KeySpec> schema = {
         table("engine", "this engine node"),
         str("engine.node_name", "name of this node in job runs, leases and the audit log (default: host name)"),
+        integer("engine.lease_s", 2, 3600,
+                "seconds a job's lease lasts unless its holder renews it (every third of it); a node that stops "
+                "renewing loses its jobs to the other nodes after this long"),
+        integer("engine.shutdown_timeout_s", 1, 3600,
+                "on SIGTERM the run in flight stops at its next commit; after this many seconds the process exits "
+                "anyway (what was committed stays, the batch in flight is rolled back)"),
         table("log", "logging on stderr"),
         str("log.level", "least severe level logged", {"trace", "debug", "info", "warn", "error"}),
         str("log.format", "text (readable) or json (one object per line); --log-format overrides", {"text", "json"}),
@@ -87,13 +101,33 @@ const std::vector<KeySpec>& configSchema() {
                 "incremental pulls re-read this many seconds before the watermark (late commits, equal timestamps)"),
         integer("sync.max_deactivate_percent", 0, 100,
                 "a full pull that would deactivate more than this share of an entity is refused"),
+        table("schedule",
+              "when the engine runs each job by itself, per job (catalog, stock, customers, prices, order_push, "
+              "order_status); jobs without a table run only when asked (`syncline run`)"),
+        table("schedule.*", "one job's schedule: cron or every_s, and how misfires and failures are handled"),
+        str("schedule.*.cron",
+            "cron expression on the wall clock of time_zone: 5 fields (minute hour day-of-month month day-of-week), "
+            "6 with seconds first, or @hourly, @daily, @weekly, @monthly, @yearly"),
+        integer("schedule.*.every_s", 1, 86400 * 7,
+                "instead of cron: every this many seconds, at multiples of it since 1970-01-01 00:00 UTC"),
+        str("schedule.*.time_zone", "IANA time zone the cron expression is read in (default UTC)"),
+        str("schedule.*.misfire",
+            "firings missed while the engine was down or the job still ran: run once when possible, or skip them",
+            {"run_once", "skip"}),
+        integer("schedule.*.retries", 0, 20, "further attempts after a transient failure (default 3)"),
+        integer("schedule.*.retry_backoff_s", 1, 3600,
+                "seconds before the first retry, doubled for each further one (default 30)"),
+        stringList("schedule.*.after", "jobs that run first when both are due (prices after catalog)"),
+        boolean("schedule.*.full", "pull jobs: a full pull instead of an incremental one (default false)"),
+        boolean("schedule.*.enabled", "false keeps the schedule in the file without running it (default true)"),
     };
     return schema;
 }
 
 std::string wildcardPath(const std::string& path) {
-    // erp.streams.<name>... is declared once as erp.streams.*..., ownership.<entity>.<field> as ownership.*.*
-    for (const std::string prefix : {"erp.streams.", "ownership."}) {
+    // erp.streams.<name>... is declared once as erp.streams.*..., ownership.<entity>.<field> as ownership.*.*,
+    // schedule.<job>... as schedule.*...
+    for (const std::string prefix : {"erp.streams.", "ownership.", "schedule."}) {
         if (path.rfind(prefix, 0) != 0) {
             continue;
         }

@@ -7,7 +7,7 @@
 
 namespace syncline::config {
 
-enum class ValueKind { String, Integer, Boolean, Table };
+enum class ValueKind { String, Integer, Boolean, Table, StringList };
 
 /// One allowed key of the config file: its type, its limits and its help text. The table of these
 /// (configSchema()) is the single source of truth for validation, and for the example config's docs.
@@ -22,10 +22,11 @@ struct KeySpec {
 
 const std::vector<KeySpec>& configSchema();
 
-/// `path` with a stream name replaced by "*" ("erp.streams.products.query" → "erp.streams.*.query").
+/// `path` with a stream, entity or job name replaced by "*" ("erp.streams.products.query" → "erp.streams.*.query",
+/// "schedule.catalog.cron" → "schedule.*.cron").
 std::string wildcardPath(const std::string& path);
 
-/// The spec of `path` (stream names match "*"), or nullptr.
+/// The spec of `path` (stream, entity and job names match "*"), or nullptr.
 const KeySpec* findKey(const std::string& path);
 
 /// The allowed keys directly under the table at `prefix` ("" for the top level).

@@ -203,6 +203,9 @@ class PullRun {
         writer_.recordRejects(run_id, rejects);
         audit_.append(audit);
         if (!options_.dry_run) {
+            if (options_.before_commit) {
+                options_.before_commit(store_);
+            }
             tx.commit();
         }
         counts.applied += static_cast<std::int64_t>(changed.rows.size());
@@ -414,7 +417,10 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
     }
     result.full = effective.mode == connector::PullMode::Full;
     const std::string mode = options.dry_run ? "dry_run" : (result.full ? "full" : "incremental");
-    result.run_id = log.start(options.job, options.node, mode, options.triggered_by);
+    result.run_id = log.start(options.job, options.node, mode, options.triggered_by, options.firing);
+    if (options.started) {
+        options.started(result.run_id);
+    }
     spdlog::info("run {} of job {}: {} pull of {} started{}", result.run_id, options.job,
                  result.full ? "full" : "incremental", entity_.stream,
                  result.full ? "" : " from watermark " + *result.watermark_before);
@@ -505,6 +511,9 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
             }
             result.watermark_after = advanced ? run.max_cursor : result.watermark_before;
             if (!options.dry_run && !refused) {
+                if (options.before_commit) {
+                    options.before_commit(store_);
+                }
                 tx.commit();
             }
         }
@@ -513,6 +522,8 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
             return finish("failed", refused);
         }
         return finish(run.counts.rejected > 0 ? "completed_with_rejects" : "succeeded", std::nullopt);
+    } catch (const RunStopped& stopped) {
+        return finish(stopped.status(), stopped.error());
     } catch (const Poco::Exception& e) {
         finish("failed", connector::Error{connector::ErrorKind::Fatal, "webstore", e.displayText()});
         throw;

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "engine/conflict/ownership.h"
@@ -23,6 +24,28 @@ struct PullOptions {
     std::string triggered_by = "manual";
     /// Who wins a field changed on both sides; nullptr = the defaults (conflict::Ownership::defaults()).
     const conflict::Ownership* ownership = nullptr;
+    /// The scheduler firing this run belongs to (job_runs.firing); empty for a manual run.
+    std::string firing;
+    /// Called inside every transaction that changes webstore data, just before its commit, on the pipeline's
+    /// thread. The scheduler checks its lease's fencing token here and stops a run on shutdown: throwing
+    /// RunStopped rolls that transaction back and ends the run with the exception's status.
+    std::function<void(store::Webstore&)> before_commit;
+    /// Called with the run's id once its job_runs row exists.
+    std::function<void(std::int64_t)> started;
+};
+
+/// Thrown by PullOptions::before_commit (and the order jobs' hook) to stop a run: the transaction in flight is
+/// rolled back, what was committed before stays, and the run ends with `status` ("cancelled" or "failed").
+class RunStopped : public std::runtime_error {
+  public:
+    RunStopped(std::string status, connector::Error error)
+        : std::runtime_error(error.describe()), status_(std::move(status)), error_(std::move(error)) {}
+    const std::string& status() const { return status_; }
+    const connector::Error& error() const { return error_; }
+
+  private:
+    std::string status_;
+    connector::Error error_;
 };
 
 /// Counts so far, for a progress display. Called after every batch, on the pipeline's thread.

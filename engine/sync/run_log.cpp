@@ -28,19 +28,23 @@ int RunLog::abandonStale(const std::string& job, const std::string& node) {
 }
 
 std::int64_t RunLog::start(const std::string& job, const std::string& node, const std::string& mode,
-                           const std::string& triggered_by) {
+                           const std::string& triggered_by, const std::string& firing) {
     const auto b = store_.backend();
     std::string j = job;
     std::string n = node;
     std::string m = mode;
     std::string t = triggered_by;
     std::string at = store::Webstore::utcNow();
+    Poco::Nullable<std::string> f;
+    if (!firing.empty()) {
+        f = firing;
+    }
     Poco::Int64 run_id = 0;
     store::Transaction tx(store_);
-    store_.session() << "INSERT INTO job_runs (job, node, mode, triggered_by, status, started_at) VALUES ($1, $2, "
-                        "$3, $4, 'running', " +
-                            typedParam(b, 5, SqlType::Timestamp) + ") RETURNING run_id",
-        use(j), use(n), use(m), use(t), use(at), into(run_id), now;
+    store_.session() << "INSERT INTO job_runs (job, node, mode, triggered_by, status, started_at, firing) VALUES ($1, "
+                        "$2, $3, $4, 'running', " +
+                            typedParam(b, 5, SqlType::Timestamp) + ", $6) RETURNING run_id",
+        use(j), use(n), use(m), use(t), use(at), use(f), into(run_id), now;
     tx.commit();
     return run_id;
 }

@@ -20,9 +20,9 @@ class RunLog {
     /// finishing (killed, crashed). Returns how many.
     int abandonStale(const std::string& job, const std::string& node);
 
-    /// Inserts a 'running' row and returns its run_id.
+    /// Inserts a 'running' row and returns its run_id. `firing` is the scheduler firing it belongs to ("" = none).
     std::int64_t start(const std::string& job, const std::string& node, const std::string& mode,
-                       const std::string& triggered_by);
+                       const std::string& triggered_by, const std::string& firing = "");
 
     void finish(std::int64_t run_id, const std::string& status, const PullProgress& counts,
                 const std::optional<connector::Error>& error);

@@ -104,7 +104,7 @@ TEST_F(CliTest, InitWritesConfigAndCreatesWebstoreThenRefusesToOverwrite) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(fs::exists(config));
     EXPECT_TRUE(fs::exists(dir_.file("etc/data/webstore.db")));
-    EXPECT_THAT(r.out, HasSubstr("schema version 2"));
+    EXPECT_THAT(r.out, HasSubstr("schema version 3"));
     EXPECT_EQ(syncline({"check-config", config}).exit_code, 0);
 
     r = syncline({"-c", config, "init"});
@@ -158,6 +158,58 @@ TEST_F(CliTest, JobsListsTheJobsAndWhetherTheConfigHasThem) {
     EXPECT_EQ(j[4]["job"], "order_push");
     EXPECT_EQ(j[4]["configured"], false) << "nor [erp.orders]";
     EXPECT_EQ(j[5]["job"], "order_status");
+    EXPECT_EQ(j[0]["schedule"], "manual only") << "no [schedule.catalog]";
+    EXPECT_EQ(j[0]["time_zone"], nullptr);
+    EXPECT_TRUE(j[0]["next_runs"].empty());
+}
+
+// An ERP with the products stream only: catalog can be scheduled.
+constexpr const char* kProductsErp =
+    "[erp]\ndsn = \"Erp\"\n[erp.streams.products]\nquery = \"SELECT * FROM ITMS\"\n"
+    "[erp.streams.products.fields]\nsku = \"A\"\nname = \"B\"\nunit = \"C\"\nlist_price = \"D\"\n"
+    "currency = \"E\"\nactive = \"F\"\nerp_modified = \"G\"\n";
+
+TEST_F(CliTest, JobsShowEachScheduleInWordsWithItsNextRuns) {
+    const auto config = write("syncline.toml", "[webstore]\npath = \"webstore.db\"\n" + std::string(kProductsErp) +
+                                                   "[schedule.catalog]\ncron = \"30 3 * * *\"\n"
+                                                   "time_zone = \"Europe/Berlin\"\nmisfire = \"skip\"\n"
+                                                   "[schedule.prices]\ncron = \"@hourly\"\nenabled = false\n"
+                                                   "after = [\"catalog\"]\n");
+    auto r = syncline({"-c", config, "--json", "jobs"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    ASSERT_EQ(j.size(), 6u);
+    EXPECT_EQ(j[0]["schedule"], "at 03:30 every day");
+    EXPECT_EQ(j[0]["time_zone"], "Europe/Berlin");
+    EXPECT_EQ(j[0]["misfire"], "skip");
+    EXPECT_EQ(j[0]["configured"], true);
+    ASSERT_EQ(j[0]["next_runs"].size(), 5u);
+    std::string previous;
+    for (const auto& run : j[0]["next_runs"]) {
+        const auto text = run.get<std::string>();
+        EXPECT_THAT(text, ::testing::MatchesRegex("[0-9]{4}-[0-9]{2}-[0-9]{2} 03:30:00 [+]0[12]:00")) << text;
+        EXPECT_GT(text.substr(0, 10), previous) << "one a day, in order";
+        previous = text.substr(0, 10);
+    }
+    EXPECT_EQ(j[3]["job"], "prices");
+    EXPECT_EQ(j[3]["schedule"], "every hour (disabled)");
+    EXPECT_EQ(j[3]["after"], nlohmann::json::array({"catalog"}));
+    EXPECT_TRUE(j[3]["next_runs"].empty());
+    EXPECT_EQ(j[4]["schedule"], "manual only");
+    r = syncline({"-c", config, "jobs"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("at 03:30 every day"));
+    EXPECT_THAT(r.out, HasSubstr("manual only"));
+    EXPECT_THAT(r.out, HasSubstr("next runs (local time of each schedule):\n  catalog       20"));
+}
+
+TEST_F(CliTest, CheckConfigNamesABadCronExpressionsPositionAndColumn) {
+    const auto config = write("bad.toml", "[webstore]\npath = \"webstore.db\"\n" + std::string(kProductsErp) +
+                                              "[schedule.catalog]\ncron = \"30 24 * * *\"\n");
+    const auto r = syncline({"check-config", config});
+    EXPECT_EQ(r.exit_code, 78);
+    EXPECT_THAT(r.err, HasSubstr("bad.toml:16:8: key 'schedule.catalog.cron': invalid cron expression \"30 24 * * *\": "
+                                 "hour 24 out of range 0-23 at column 4"));
 }
 
 TEST_F(CliTest, JsonLogFormatWritesOneObjectPerLine) {

@@ -26,7 +26,7 @@ using ::testing::HasSubstr;
 const std::set<std::string> kTables = {"products",   "stock_levels",     "customers",  "price_rules",
                                        "orders",     "order_lines",      "sync_state", "sync_cursors",
                                        "job_runs",   "rejects",          "conflicts",  "audit_log",
-                                       "audit_head", "deferred_indexes", "leases",     "schema_migrations"};
+                                       "audit_head", "deferred_indexes", "job_leases", "job_firings", "schema_migrations"};
 
 class WebstoreSchemaTest : public ::testing::TestWithParam<Backend> {
   protected:

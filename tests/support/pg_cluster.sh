@@ -2,6 +2,8 @@
 # Throwaway PostgreSQL 15 cluster for the integration tests.
 #   pg_cluster.sh start DIR   initdb + start on a free loopback port; writes DIR/env (shell syntax)
 #   pg_cluster.sh stop DIR    stops the server by its PID (from postmaster.pid) and removes DIR
+# Several ctest runs in one build folder share the cluster: each start registers the calling ctest's PID in
+# DIR.users, and stop only stops the server when no registered ctest is still alive.
 # initdb and postgres refuse to run as root, so as root the cluster runs as the unprivileged
 # user 'syncline-test' (created if missing). Its files live in a fresh folder under /tmp (named in
 # DIR/datadir), which that user can reach even when DIR is inside a private home folder. Local socket: trust; TCP: scram-sha-256 with a random
@@ -13,11 +15,12 @@ dir=${2:?usage: pg_cluster.sh start|stop DIR}
 pgbin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 os_user=syncline-test
 
+# fd 9 holds the start/stop lock (below); the server must not inherit it, or it would hold the lock for its life.
 as_owner() {
     if [ "$(id -u)" = 0 ]; then
-        runuser -u "$os_user" -- "$@"
+        runuser -u "$os_user" -- "$@" 9>&-
     else
-        "$@"
+        "$@" 9>&-
     fi
 }
 
@@ -44,8 +47,33 @@ stop_cluster() {
     rm -rf "$dir"
 }
 
+# One start or stop at a time; users are the live ctest processes (our parent) sharing the cluster.
+exec 9>"$dir.lock"
+flock 9
+users_file="$dir.users"
+live_users() {
+    [ -f "$users_file" ] || return 0
+    local pid
+    while read -r pid; do
+        if [ -n "$pid" ] && [ "$pid" != "$PPID" ] && kill -0 "$pid" 2>/dev/null; then echo "$pid"; fi
+    done <"$users_file"
+}
+cluster_alive() {
+    [ -f "$dir/env" ] && [ -f "$dir/datadir" ] || return 1
+    local pidfile
+    pidfile="$(cat "$dir/datadir")/data/postmaster.pid"
+    [ -f "$pidfile" ] && kill -0 "$(head -n 1 "$pidfile")" 2>/dev/null
+}
+
 case "$cmd" in
 start)
+    others=$(live_users)
+    if [ -n "$others" ] && cluster_alive; then
+        { echo "$others"; echo "$PPID"; } >"$users_file"
+        echo "pg_cluster: sharing the running cluster ($(grep PGPORT "$dir/env"))"
+        exit 0
+    fi
+    echo "$PPID" >"$users_file"
     [ -x "$pgbin/initdb" ] || { echo "pg_cluster: $pgbin/initdb not found (install postgresql-15)" >&2; exit 69; }
     stop_cluster
     mkdir -p "$dir"
@@ -88,6 +116,13 @@ ENV
     echo "pg_cluster: PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (pid $(head -n 1 "$data/data/postmaster.pid"), data in $data)"
     ;;
 stop)
+    others=$(live_users)
+    if [ -n "$others" ]; then
+        echo "$others" >"$users_file"
+        echo "pg_cluster: left running for another test run"
+        exit 0
+    fi
+    rm -f "$users_file"
     stop_cluster
     echo "pg_cluster: stopped"
     ;;

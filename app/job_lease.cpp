@@ -1,0 +1,196 @@
+#include "app/job_lease.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include <Poco/Data/Session.h>
+#include <spdlog/spdlog.h>
+
+#include "app/exit_codes.h"
+#include "engine/store/transaction.h"
+
+#include "engine/sync/pull_pipeline.h"
+
+namespace syncline::app {
+
+HeldLease::HeldLease(const store::ConnectionSettings& settings, lease::Lease lease, std::chrono::seconds duration)
+    : settings_(settings), lease_(std::move(lease)), duration_(duration), thread_([this] { heartbeat(); }) {}
+
+HeldLease::~HeldLease() {
+    {
+        std::lock_guard lock(mutex_);
+        done_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+    try {
+        auto store = store::Webstore::open(settings_);
+        lease::LeaseStore(*store, duration_).release(lease_);
+    } catch (const std::exception& e) {
+        // It expires by itself; until then the job waits.
+        spdlog::warn("could not release the lease on job {}: {}", lease_.job, e.what());
+    }
+}
+
+void HeldLease::heartbeat() {
+    using Clock = std::chrono::steady_clock;
+    const auto period = std::max<std::chrono::milliseconds>(std::chrono::milliseconds(200), duration_ / 3);
+    auto last_renewed = Clock::now();
+    std::unique_ptr<store::Webstore> store;
+    std::unique_lock lock(mutex_);
+    while (!done_ && !lost_) {
+        wake_.wait_for(lock, period, [this] { return done_; });
+        if (done_) {
+            break;
+        }
+        lock.unlock();
+        try {
+            if (!store) {
+                store = store::Webstore::open(settings_);
+            }
+            if (lease::LeaseStore(*store, duration_).renew(lease_)) {
+                last_renewed = Clock::now();
+            } else {
+                spdlog::error("job {}: the lease was taken over by another node; this run stops at its next commit",
+                              lease_.job);
+                lost_ = true;
+            }
+        } catch (const std::exception& e) {
+            store.reset();  // reconnect on the next beat
+            spdlog::warn("job {}: could not renew the lease: {}", lease_.job, e.what());
+            if (Clock::now() - last_renewed >= duration_) {
+                spdlog::error("job {}: the lease expired before it could be renewed; this run stops", lease_.job);
+                lost_ = true;
+            }
+        }
+        lock.lock();
+    }
+}
+
+namespace {
+std::atomic<bool> g_stop{false};
+}  // namespace
+
+bool stopRequested() {
+    return g_stop;
+}
+
+void handleStopSignals(std::chrono::seconds bound) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    std::thread([set, bound] {
+        int signal = 0;
+        if (sigwait(&set, &signal) != 0) {
+            return;
+        }
+        g_stop = true;
+        spdlog::warn("{} received: the run stops at its next commit (at most {} s)", strsignal(signal), bound.count());
+        std::this_thread::sleep_for(bound);
+        spdlog::error("still running {} s after {}: exiting; the batch in flight is rolled back", bound.count(),
+                      strsignal(signal));
+        std::_Exit(kExitTempFail);
+    }).detach();
+}
+
+void HeldLease::fence(store::Webstore& store) {
+    if (stop_requested_ || g_stop) {
+        throw sync::RunStopped("cancelled", connector::Error{connector::ErrorKind::Transient, "shutdown",
+                                                             "stopped by a shutdown; the batch in flight was rolled "
+                                                             "back, the next run goes on from the last commit"});
+    }
+    try {
+        if (lost_) {
+            throw lease::LeaseLost("the lease on job " + lease_.job + " was lost (not renewed in time or taken over)");
+        }
+        lease::LeaseStore(store, duration_).check(lease_);
+    } catch (const lease::LeaseLost& e) {
+        lost_ = true;
+        throw sync::RunStopped("failed", connector::Error{connector::ErrorKind::Transient, "lease-lost", e.what()});
+    }
+}
+
+LeasedRun takeJobLease(const store::ConnectionSettings& settings, store::Webstore& store, const std::string& job,
+                       const std::string& node, std::chrono::seconds duration, const std::string& firing, bool retry,
+                       bool resume, bool wait) {
+    LeasedRun out;
+    lease::LeaseStore leases(store, duration);
+    const std::string holder = lease::holderId(node);
+    bool said_waiting = false;
+    for (;;) {
+        auto attempt = leases.tryAcquire(job, holder);
+        if (auto* lease = std::get_if<lease::Lease>(&attempt)) {
+            if (resume && !lease->taken_over) {
+                leases.release(*lease);
+                spdlog::info("job {}: no run to resume", job);
+                return out;
+            }
+            if (lease->taken_over) {
+                const auto& old = *lease->taken_over;
+                std::string message = "abandoned: its holder " + old.holder + " lost the lease (expired at " +
+                                      old.expires_at + ") before the run finished";
+                std::string j = job;
+                std::string at = store::Webstore::utcNow();
+                store::Transaction tx(store);
+                Poco::Data::Statement update(store.session());
+                update
+                    << "UPDATE job_runs SET status = 'failed', error_kind = 'transient', error = $1, finished_at = " +
+                           std::string(store.backend() == store::Backend::PostgreSQL ? "CAST($2 AS TIMESTAMPTZ)"
+                                                                                     : "$2") +
+                           " WHERE job = $3 AND status = 'running'",
+                    Poco::Data::Keywords::use(message), Poco::Data::Keywords::use(at), Poco::Data::Keywords::use(j);
+                const auto abandoned = update.execute();
+                tx.commit();
+                spdlog::warn("job {}: took over the lease of {} (expired at {}); {} run(s) it left marked failed", job,
+                             old.holder, old.expires_at, abandoned);
+                if (resume) {
+                    out.firing = old.firing;
+                    out.triggered_by = "retry";
+                }
+            }
+            if (!firing.empty() && !resume) {
+                out.firing = firing;
+                out.triggered_by = retry ? "retry" : "schedule";
+                if (!retry && !leases.claimFiring(job, firing, node, "ran")) {
+                    leases.release(*lease);
+                    spdlog::info("job {}: firing {} already ran on another node", job, firing);
+                    return out;
+                }
+            }
+            out.held = std::make_unique<HeldLease>(settings, *lease, duration);
+            return out;
+        }
+        const auto& info = std::get<lease::LeaseInfo>(attempt);
+        if (lease::isDeadLocalHolder(info.holder, node)) {
+            spdlog::warn("job {}: its lease holder {} is a process of this node that no longer runs; taking over", job,
+                         info.holder);
+            leases.expireNow(info);
+            continue;
+        }
+        if (resume) {
+            return out;  // held by a live holder, or already resumed by another node: nothing to do here
+        }
+        if (!wait) {
+            std::cerr << "syncline run " << job << ": the job is running in " << info.holder << " (lease until "
+                      << info.expires_at << "); try again later, or use --wait\n";
+            out.exit_code = kExitTempFail;
+            return out;
+        }
+        if (!said_waiting) {
+            spdlog::info("job {}: waiting for {} to finish it", job, info.holder);
+            said_waiting = true;
+        }
+        if (g_stop) {
+            out.exit_code = kExitTempFail;
+            return out;
+        }
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+}
+
+}  // namespace syncline::app
