@@ -31,7 +31,7 @@ std::vector<std::string> runs(const Schedule& schedule, const char* after, int c
         const auto day = chr::floor<chr::days>(t);
         const chr::year_month_day ymd(day);
         const chr::hh_mm_ss tod(t - day);
-        char buf[32];
+        char buf[64];
         std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02ld:%02ld:%02ld", static_cast<int>(ymd.year()),
                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                       static_cast<long>(tod.hours().count()), static_cast<long>(tod.minutes().count()),
