@@ -568,6 +568,8 @@ Config load(const std::string& path) {
     config.log.level = reader.string("log.level", "info");
     config.log.format = reader.string("log.format", "text");
     readWebstore(reader, config);
+    // A holder frozen inside a transaction loses its locks no later than its lease (docs/architecture.md).
+    config.webstore.idle_in_transaction_timeout_s = config.lease_s;
     readErp(reader, config);
     config.sync.overlap_seconds = reader.integer("sync.overlap_seconds", 300);
     config.sync.max_deactivate_percent = reader.integer("sync.max_deactivate_percent", 20);

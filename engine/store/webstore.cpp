@@ -10,6 +10,7 @@
 #include <ctime>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -121,6 +122,11 @@ std::unique_ptr<Webstore> Webstore::open(const ConnectionSettings& settings) {
         Poco::Data::Session session("PostgreSQL", settings.pgConnInfo(), settings.connect_timeout_s);
         session << "SET TIME ZONE 'UTC'", now;
         session << "SET client_min_messages = warning", now;
+        if (settings.idle_in_transaction_timeout_s > 0) {
+            session << "SET idle_in_transaction_session_timeout = " +
+                           std::to_string(settings.idle_in_transaction_timeout_s * 1000),
+                now;
+        }
         return std::unique_ptr<Webstore>(new Webstore(settings.backend, settings.describe(), std::move(session)));
     } catch (const Poco::Exception& e) {
         throw StoreUnavailable(
@@ -136,6 +142,19 @@ std::string Webstore::utcNow() {
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buf;
+}
+
+std::size_t executeRepeated(std::unique_ptr<Poco::Data::Statement> statement) {
+    try {
+        return statement->execute();
+    } catch (...) {
+        // Kept reachable for the life of the process and never destroyed (see the header).
+        static std::mutex mutex;
+        static auto* failed = new std::vector<std::unique_ptr<Poco::Data::Statement>>();
+        const std::lock_guard<std::mutex> lock(mutex);
+        failed->push_back(std::move(statement));
+        throw;
+    }
 }
 
 }  // namespace syncline::store

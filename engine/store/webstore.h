@@ -5,6 +5,9 @@
 #include <string>
 
 #include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+
+#include <memory>
 
 namespace syncline::store {
 
@@ -24,6 +27,10 @@ struct ConnectionSettings {
     std::string password;  ///< from a secret (env var or file), never from the config file itself
     std::string sslmode = "prefer";
     int connect_timeout_s = 10;
+    /// PostgreSQL: the server ends a session that sits this long inside a transaction without sending anything
+    /// (idle_in_transaction_session_timeout), so that a frozen engine (SIGSTOP, a VM pause) does not hold its locks
+    /// past its job lease. 0: the server's setting.
+    int idle_in_transaction_timeout_s = 0;
 
     /// A libpq conninfo string; values must not contain spaces (Poco splits on them).
     /// The password is not in it: Webstore::open hands it to libpq through PGPASSWORD.
@@ -38,11 +45,18 @@ class StoreUnavailable : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/// Thrown when the connection to the webstore broke during work (the server restarted or ended the session): what
+/// was committed stays, the transaction in flight was rolled back, and trying again later is the cure.
+class ConnectionLost : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
 /// An open connection to the webstore database.
 /// SQL placeholders are written $1, $2, ... and must first appear in ascending order: PostgreSQL
-/// needs that form, and SQLite reads them as named parameters numbered by first appearance. One per thread; not thread-safe.
-/// SQLite is opened in WAL mode with foreign keys on and a busy timeout, so that the storefront
-/// and the engine can use the file at the same time.
+/// needs that form, and SQLite reads them as named parameters numbered by first appearance. One per thread; not
+/// thread-safe. SQLite is opened in WAL mode with foreign keys on and a busy timeout, so that the storefront and the
+/// engine can use the file at the same time.
 class Webstore {
   public:
     /// Opens (for SQLite: creates if missing) the database. Blocks up to the connect timeout.
@@ -52,6 +66,9 @@ class Webstore {
     Backend backend() const { return backend_; }
     const std::string& description() const { return description_; }
     Poco::Data::Session& session() { return session_; }
+    /// False once the connection broke (PostgreSQL: the server went away or ended the session); such a session
+    /// cannot be used again, open a new Webstore.
+    bool connected() { return session_.isConnected(); }
 
     /// Current time as the database stores it: ISO-8601 UTC text for SQLite, a TIMESTAMPTZ for PostgreSQL.
     /// Returned as ISO-8601 UTC text ("2026-11-27T20:42:55Z"), taken from this machine's clock.
@@ -64,5 +81,12 @@ class Webstore {
     std::string description_;
     Poco::Data::Session session_;
 };
+
+/// Executes a statement whose parameters are vectors (one execution per element) and returns the rows affected.
+/// Every multi-row write on the webstore goes through here. Poco 1.11's PostgreSQL connector clears an execution's
+/// result without forgetting it, so when a later execution of the same statement fails (the connection was ended, a
+/// constraint) its destructor frees that result again and the process aborts. A statement whose execution failed is
+/// therefore never destroyed: a few hundred bytes are left behind per failed write, which fails the run anyway.
+std::size_t executeRepeated(std::unique_ptr<Poco::Data::Statement> statement);
 
 }  // namespace syncline::store

@@ -263,13 +263,13 @@ void BatchWriter::upsert(const ChangedRows& changed) {
         values.push_back(column(changed, c));
     }
     std::vector<std::string> updated_at(n, store::Webstore::utcNow());
-    Poco::Data::Statement statement(store_.session());
-    statement << upsert_sql_;
+    auto statement = std::make_unique<Poco::Data::Statement>(store_.session());
+    *statement << upsert_sql_;
     for (auto& v : values) {
-        statement, use(v);
+        *statement, use(v);
     }
-    statement, use(updated_at);
-    statement.execute();
+    *statement, use(updated_at);
+    store::executeRepeated(std::move(statement));
     writeState(changed);
 }
 
@@ -290,7 +290,9 @@ void BatchWriter::writeState(const ChangedRows& changed) {
     for (const auto& a : changed.applied) {
         applied.push_back(a ? Poco::Nullable<std::string>(*a) : Poco::Nullable<std::string>());
     }
-    store_.session() << state_sql_, use(entity), use(keys), use(hashes), use(updated_at), use(applied), now;
+    auto statement = std::make_unique<Poco::Data::Statement>(store_.session());
+    *statement << state_sql_, use(entity), use(keys), use(hashes), use(updated_at), use(applied);
+    store::executeRepeated(std::move(statement));
 }
 
 void BatchWriter::recordConflicts(std::int64_t run_id, const std::vector<HeldConflict>& conflicts) {
@@ -314,13 +316,15 @@ void BatchWriter::recordConflicts(std::int64_t run_id, const std::vector<HeldCon
     }
     std::vector<std::string> at(n, store::Webstore::utcNow());
     // A field already waiting keeps its base and gets the newest values on both sides.
-    store_.session() << "INSERT INTO conflicts (run_id, entity, entity_key, field, base_value, erp_value, "
-                        "store_value, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', " +
-                            typedParam(store_.backend(), 8, SqlType::Timestamp) +
-                            ") ON CONFLICT (entity, entity_key, field) WHERE status = 'open' DO UPDATE SET "
-                            "run_id = excluded.run_id, erp_value = excluded.erp_value, "
-                            "store_value = excluded.store_value",
-        use(run), use(entity), use(keys), use(fields), use(base), use(erp), use(shop), use(at), now;
+    auto statement = std::make_unique<Poco::Data::Statement>(store_.session());
+    *statement << "INSERT INTO conflicts (run_id, entity, entity_key, field, base_value, erp_value, "
+                  "store_value, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', " +
+                      typedParam(store_.backend(), 8, SqlType::Timestamp) +
+                      ") ON CONFLICT (entity, entity_key, field) WHERE status = 'open' DO UPDATE SET "
+                      "run_id = excluded.run_id, erp_value = excluded.erp_value, "
+                      "store_value = excluded.store_value",
+        use(run), use(entity), use(keys), use(fields), use(base), use(erp), use(shop), use(at);
+    store::executeRepeated(std::move(statement));
 }
 
 void BatchWriter::recordRejects(std::int64_t run_id, const std::vector<Reject>& rejects) {
@@ -338,10 +342,12 @@ void BatchWriter::recordRejects(std::int64_t run_id, const std::vector<Reject>& 
         raws.push_back(r.raw);
     }
     std::vector<std::string> at(n, store::Webstore::utcNow());
-    store_.session() << "INSERT INTO rejects (run_id, entity, entity_key, field, reason, raw, created_at) VALUES "
-                        "($1, $2, $3, $4, $5, $6, " +
-                            typedParam(store_.backend(), 7, SqlType::Timestamp) + ")",
-        use(run), use(entity), use(keys), use(fields), use(reasons), use(raws), use(at), now;
+    auto statement = std::make_unique<Poco::Data::Statement>(store_.session());
+    *statement << "INSERT INTO rejects (run_id, entity, entity_key, field, reason, raw, created_at) VALUES "
+                  "($1, $2, $3, $4, $5, $6, " +
+                      typedParam(store_.backend(), 7, SqlType::Timestamp) + ")",
+        use(run), use(entity), use(keys), use(fields), use(reasons), use(raws), use(at);
+    store::executeRepeated(std::move(statement));
 }
 
 std::vector<std::string> BatchWriter::activeKeysAfter(const std::string& after, int limit) {
@@ -382,19 +388,21 @@ void BatchWriter::deactivate(const std::vector<std::string>& keys) {
     for (std::size_t p = 0; p < parts; ++p) {
         where += (p == 0 ? "" : " AND ") + entity_.key_columns[p] + " = $" + std::to_string(p + 2);
     }
-    Poco::Data::Statement statement(store_.session());
-    statement << "UPDATE " + entity_.table + " SET active = " + (b == Backend::SQLite ? "0" : "FALSE") +
-                     ", updated_at = " + typedParam(b, 1, SqlType::Timestamp) + " WHERE " + where,
+    auto statement = std::make_unique<Poco::Data::Statement>(store_.session());
+    *statement << "UPDATE " + entity_.table + " SET active = " + (b == Backend::SQLite ? "0" : "FALSE") +
+                      ", updated_at = " + typedParam(b, 1, SqlType::Timestamp) + " WHERE " + where,
         use(at);
     for (auto& v : key_values) {
-        statement, use(v);
+        *statement, use(v);
     }
-    statement.execute();
+    store::executeRepeated(std::move(statement));
     std::vector<std::string> entity(keys.size(), entity_.entity);
     auto k = keys;
-    store_.session() << "UPDATE sync_state SET erp_hash = 'deactivated', applied_hash = 'deactivated', updated_at = " +
-                            typedParam(b, 1, SqlType::Timestamp) + " WHERE entity = $2 AND entity_key = $3",
-        use(at), use(entity), use(k), now;
+    auto state = std::make_unique<Poco::Data::Statement>(store_.session());
+    *state << "UPDATE sync_state SET erp_hash = 'deactivated', applied_hash = 'deactivated', updated_at = " +
+                  typedParam(b, 1, SqlType::Timestamp) + " WHERE entity = $2 AND entity_key = $3",
+        use(at), use(entity), use(k);
+    store::executeRepeated(std::move(state));
 }
 
 std::optional<std::string> BatchWriter::watermark() {

@@ -523,9 +523,25 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
         }
         return finish(run.counts.rejected > 0 ? "completed_with_rejects" : "succeeded", std::nullopt);
     } catch (const RunStopped& stopped) {
+        if (!store_.connected()) {
+            throw store::ConnectionLost("run " + std::to_string(result.run_id) + " of job " + options.job + ": " +
+                                        stopped.error().describe() + "; and the webstore connection is gone");
+        }
         return finish(stopped.status(), stopped.error());
     } catch (const Poco::Exception& e) {
-        finish("failed", connector::Error{connector::ErrorKind::Fatal, "webstore", e.displayText()});
+        if (!store_.connected()) {
+            // Nothing of the batch in flight was committed. The run cannot be marked failed on a dead connection:
+            // the next run of the job (or the node taking its lease over) marks it abandoned.
+            throw store::ConnectionLost("run " + std::to_string(result.run_id) + " of job " + options.job +
+                                        ": lost the connection to the webstore " + store_.description() + ": " +
+                                        e.displayText());
+        }
+        try {
+            finish("failed", connector::Error{connector::ErrorKind::Fatal, "webstore", e.displayText()});
+        } catch (const Poco::Exception& again) {
+            spdlog::error("run {} of job {}: could not record its failure: {}", result.run_id, options.job,
+                          again.displayText());
+        }
         throw;
     }
 }

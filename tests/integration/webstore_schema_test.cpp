@@ -23,10 +23,10 @@ using Poco::Data::Keywords::into;
 using Poco::Data::Keywords::now;
 using ::testing::HasSubstr;
 
-const std::set<std::string> kTables = {"products",   "stock_levels",     "customers",  "price_rules",
-                                       "orders",     "order_lines",      "sync_state", "sync_cursors",
-                                       "job_runs",   "rejects",          "conflicts",  "audit_log",
-                                       "audit_head", "deferred_indexes", "job_leases", "job_firings", "schema_migrations"};
+const std::set<std::string> kTables = {
+    "products",   "stock_levels",     "customers",  "price_rules", "orders",           "order_lines",
+    "sync_state", "sync_cursors",     "job_runs",   "rejects",     "conflicts",        "audit_log",
+    "audit_head", "deferred_indexes", "job_leases", "job_firings", "schema_migrations"};
 
 class WebstoreSchemaTest : public ::testing::TestWithParam<Backend> {
   protected:
@@ -231,6 +231,33 @@ TEST_P(WebstoreSchemaTest, ConcurrentMigratorsApplyEachVersionOnce) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, WebstoreSchemaTest, ::testing::Values(Backend::SQLite, Backend::PostgreSQL),
                          [](const auto& info) { return toString(info.param); });
+
+// The server ends a session left idle inside a transaction past the engine's limit (a frozen engine must not hold
+// its locks); the frozen engine, when it wakes, gets a clear error and can close its session without a crash.
+TEST(WebstorePostgres, ASessionTheServerEndedFailsCleanly) {
+    testing::TestPostgres pg;
+    const auto database = pg.createDatabase("idle");
+    auto settings = pg.settings(database);
+    settings.idle_in_transaction_timeout_s = 1;
+    {
+        auto store = Webstore::open(settings);
+        Migrator(*store).migrate();
+        {
+            Transaction tx(*store);
+            store->session() << "INSERT INTO sync_cursors (stream, cursor, updated_at) VALUES ('x', '1', now())", now;
+            std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+            EXPECT_THROW(tx.commit(), Poco::Exception);
+        }
+        int count = -1;
+        EXPECT_THROW((store->session() << "SELECT COUNT(*) FROM sync_cursors", into(count), now), Poco::Exception);
+    }
+    auto fresh = Webstore::open(settings);
+    int count = -1;
+    fresh->session() << "SELECT COUNT(*) FROM sync_cursors", into(count), now;
+    EXPECT_EQ(count, 0) << "the ended transaction was rolled back";
+    fresh.reset();
+    pg.dropDatabase(database);
+}
 
 }  // namespace
 }  // namespace syncline::store

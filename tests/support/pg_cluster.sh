@@ -2,6 +2,7 @@
 # Throwaway PostgreSQL 15 cluster for the integration tests.
 #   pg_cluster.sh start DIR   initdb + start on a free loopback port; writes DIR/env (shell syntax)
 #   pg_cluster.sh stop DIR    stops the server by its PID (from postmaster.pid) and removes DIR
+#   pg_cluster.sh restart DIR restarts the server on the same port (every connection dropped)
 # Several ctest runs in one build folder share the cluster: each start registers the calling ctest's PID in
 # DIR.users, and stop only stops the server when no registered ctest is still alive.
 # initdb and postgres refuse to run as root, so as root the cluster runs as the unprivileged
@@ -10,8 +11,8 @@
 # password kept in DIR/password (mode 600), so tests go through real password authentication.
 set -euo pipefail
 
-cmd=${1:?usage: pg_cluster.sh start|stop DIR}
-dir=${2:?usage: pg_cluster.sh start|stop DIR}
+cmd=${1:?usage: pg_cluster.sh start|stop|restart DIR}
+dir=${2:?usage: pg_cluster.sh start|stop|restart DIR}
 pgbin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 os_user=syncline-test
 
@@ -126,8 +127,14 @@ stop)
     stop_cluster
     echo "pg_cluster: stopped"
     ;;
+restart)
+    # Fast shutdown (every connection dropped) and start again on the same port, for tests of reconnection.
+    cluster_alive || { echo "pg_cluster: no running cluster in $dir" >&2; exit 69; }
+    as_owner "$pgbin/pg_ctl" -D "$(cat "$dir/datadir")/data" -m fast -w -t 60 restart >/dev/null
+    echo "pg_cluster: restarted"
+    ;;
 *)
-    echo "usage: pg_cluster.sh start|stop DIR" >&2
+    echo "usage: pg_cluster.sh start|stop|restart DIR" >&2
     exit 64
     ;;
 esac

@@ -26,8 +26,9 @@ TempDir::~TempDir() {
     fs::remove_all(path_, ec);
 }
 
-TestPostgres::TestPostgres() {
-    const fs::path dir = fs::path(SYNCLINE_BINARY_DIR) / "pgtest";
+TestPostgres::TestPostgres() : TestPostgres(fs::path(SYNCLINE_BINARY_DIR) / "pgtest") {}
+
+TestPostgres::TestPostgres(const fs::path& dir) {
     std::ifstream env(dir / "env");
     if (!env) {
         throw std::runtime_error("no test PostgreSQL cluster at " + dir.string() +

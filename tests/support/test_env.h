@@ -29,6 +29,8 @@ class TestPostgres {
     /// Throws std::runtime_error with a clear message when the cluster is not running
     /// (run the test through ctest, which starts it).
     TestPostgres();
+    /// The cluster that `pg_cluster.sh start cluster_dir` started (a private one, e.g. to restart it).
+    explicit TestPostgres(const std::filesystem::path& cluster_dir);
 
     /// Creates a new empty database with a unique name and returns its name.
     std::string createDatabase(const std::string& prefix);
