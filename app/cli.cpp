@@ -23,20 +23,6 @@ std::string defaultConfigPath() {
     return env != nullptr && *env != '\0' ? env : "syncline.toml";
 }
 
-// Commands whose behaviour lands with later work: listed in --help so the CLI's shape is stable,
-// and honest when called.
-void addPlannedCommand(CLI::App& app, const std::string& name, const std::string& description,
-                       std::function<int()>& action) {
-    auto* cmd = app.add_subcommand(name, description + " (not available in this version)");
-    cmd->allow_extras();
-    cmd->callback([&action, name] {
-        action = [name] {
-            std::cerr << "syncline " << name << ": not available in this version of syncline yet\n";
-            return static_cast<int>(kExitUnavailable);
-        };
-    });
-}
-
 int runAction(const std::function<int()>& action) {
     try {
         return action();
@@ -51,6 +37,9 @@ int runAction(const std::function<int()>& action) {
     } catch (const store::SchemaMismatch& e) {
         std::cerr << "syncline: " << e.what() << "\n";
         return kExitConfig;
+    } catch (const store::ConnectionLost& e) {
+        std::cerr << "syncline: " << e.what() << " (try again)\n";
+        return kExitTempFail;
     } catch (const store::StoreUnavailable& e) {
         std::cerr << "syncline: " << e.what() << "\n";
         return kExitUnavailable;
@@ -124,7 +113,8 @@ int runCli(int argc, char** argv) {
     run_cmd->add_option("job", run.job, "the job")->required();
     run_cmd->add_flag("--full", run.full, "read everything (and deactivate what the ERP no longer has)");
     run_cmd->add_flag("--dry-run", run.dry_run, "do everything but commit; report what would change");
-    run_cmd->add_flag("--wait", run.wait, "wait while the job runs elsewhere (a daemon, another node) instead of exit 75");
+    run_cmd->add_flag("--wait", run.wait,
+                      "wait while the job runs elsewhere (a daemon, another node) instead of exit 75");
     run_cmd->add_option("--firing", run.firing, "(used by serve) the scheduler firing this run is for");
     run_cmd->add_flag("--retry", run.retry, "(used by serve) retry --firing after a transient failure");
     run_cmd->add_flag("--resume", run.resume,
@@ -154,7 +144,14 @@ int runCli(int argc, char** argv) {
             action = [&] { return commandOrders(options, orders); };
         }
     });
-    addPlannedCommand(app, "price", "price an item for a customer and explain it", action);
+    PriceOptions price;
+    auto* price_cmd = app.add_subcommand("price", "price an item for a customer and explain it (see docs/pricing.md)");
+    price_cmd->add_option("customer", price.customer, "customer code")->required();
+    price_cmd->add_option("item", price.item, "item SKU")->required();
+    price_cmd->add_option("quantity", price.quantity, "quantity (default 1)");
+    price_cmd->add_option("--date", price.date, "the day, YYYY-MM-DD (default today, UTC)");
+    price_cmd->add_option("--currency", price.currency, "ISO 4217 code (default the customer's currency)");
+    price_cmd->callback([&] { action = [&] { return commandPrice(options, price); }; });
 
     AuditOptions audit;
     auto* audit_cmd =
@@ -190,7 +187,8 @@ int runCli(int argc, char** argv) {
     resolve_cmd->add_option("id", resolve.id, "the conflict's id")->required();
     resolve_cmd->add_option("--take", resolve.take, "erp | store | value V")->required()->expected(1, 2);
     resolve_cmd->callback([&] { action = [&] { return commandConflictResolve(options, resolve); }; });
-    addPlannedCommand(app, "serve", "run the scheduler daemon with its HTTP and Thrift APIs", action);
+    app.add_subcommand("serve", "run the scheduler daemon: each job on its [schedule.<job>] (systemd Type=notify)")
+        ->callback([&] { action = [&] { return commandServe(options); }; });
 
     try {
         app.parse(argc, argv);

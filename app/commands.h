@@ -56,10 +56,10 @@ struct RunOptions {
     std::string job;
     bool full = false;
     bool dry_run = false;
-    bool wait = false;   ///< --wait: wait while another process holds the job's lease
-    std::string firing;  ///< --firing: the scheduler firing this run is for; claimed once across nodes
-    bool retry = false;  ///< --retry: a retry of --firing after a transient failure (already claimed)
-    bool resume = false; ///< --resume: take over the job's expired lease with a run in flight and run it again
+    bool wait = false;    ///< --wait: wait while another process holds the job's lease
+    std::string firing;   ///< --firing: the scheduler firing this run is for; claimed once across nodes
+    bool retry = false;   ///< --retry: a retry of --firing after a transient failure (already claimed)
+    bool resume = false;  ///< --resume: take over the job's expired lease with a run in flight and run it again
 };
 /// Lists the jobs: stream, whether the config has it, and the last run.
 int commandJobs(const GlobalOptions& options);
@@ -111,6 +111,18 @@ int commandOrdersImport(const GlobalOptions& options, const std::string& file);
 /// Requeues an order in 'needs_attention': exit 0, 65 when it is not in that status (or unknown).
 int commandOrdersRetry(const GlobalOptions& options, const std::string& order_id);
 
+struct PriceOptions {
+    std::string customer;
+    std::string item;
+    std::string quantity = "1";
+    std::optional<std::string> date;      ///< YYYY-MM-DD; default today (UTC)
+    std::optional<std::string> currency;  ///< default the customer's
+};
+/// Prices an item for a customer and explains it: the winning rule and every candidate with its reason
+/// (docs/pricing.md). Exit 0, 64 a malformed quantity, date or currency, 65 an unknown or inactive customer or
+/// item, or no price in the currency.
+int commandPrice(const GlobalOptions& options, const PriceOptions& price);
+
 /// The ERP connector the config describes.
 std::unique_ptr<connector::Connector> makeConnector(const config::Config& config);
 
@@ -120,6 +132,11 @@ struct RunOptions;
 int commandPush(const GlobalOptions& options, const config::Config& config, const RunOptions& run);
 /// `run order_status`: the ERP's order status back into the webstore. Exit 0, 65 problems or conflicts, 75, 78.
 int commandOrderStatus(const GlobalOptions& options, const config::Config& config, const RunOptions& run);
+
+/// The scheduler daemon: fires each job with an enabled [schedule.<job>] as `syncline run JOB --firing F` child
+/// processes, retries transient failures, resumes runs of dead nodes, reloads the config on SIGHUP and stops on
+/// SIGTERM within [engine] shutdown_timeout_s. Exit 0 after SIGTERM, 69 when another daemon has the SQLite webstore.
+int commandServe(const GlobalOptions& options);
 
 /// Points unixODBC at the config's odbc_ini_dir (before the first ODBC call of the process).
 void useOdbcIniDir(const config::ErpConfig& erp);

@@ -144,7 +144,7 @@ void bindParameters(Statement& target, const NamedStatement& statement, const Na
     }
 }
 
-// Adds the columns of the first row of `statement`'s result set, if it has one, to `known`.
+// Adds the columns of the first row of `statement`'s result set, if it has one, to `known`, and closes its cursor.
 void readFirstRow(Statement& statement, const std::string& where, NamedValues& known) {
     const std::size_t columns = statement.columnCount();
     if (columns == 0) {
@@ -165,14 +165,13 @@ void readFirstRow(Statement& statement, const std::string& where, NamedValues& k
     for (std::size_t column = 1; column <= columns; ++column) {
         known[labels[column - 1]] = statement.getText(column);
     }
+    statement.closeCursor();
 }
 
-// Runs find_query for `key` on `connection`: the document number, or std::nullopt when it returns no row.
-std::optional<std::string> findDocument(Connection& connection, const NamedStatement& find,
-                                        std::chrono::seconds query_timeout, const std::string& key) {
-    Statement statement(connection);
-    setQueryTimeout(statement, query_timeout);
-    statement.prepare(find.sql);
+// Runs `statement`, the prepared find_query, for `key`: the document number, or std::nullopt when it returns no row.
+// Closes the cursor before returning a value or throwing a Failure: in autocommit mode psqlODBC's UseDeclareFetch
+// keeps a transaction open as long as the cursor is.
+std::optional<std::string> findDocument(Statement& statement, const NamedStatement& find, const std::string& key) {
     for (std::size_t i = 0; i < find.parameters.size(); ++i) {
         statement.bindText(i + 1, key);  // :order_id, the only parameter find_query may use
     }
@@ -181,10 +180,12 @@ std::optional<std::string> findDocument(Connection& connection, const NamedState
         throw Failure{ErrorKind::Config,
                       "[erp.orders] find_query returned no result set: it must select the document number"};
     }
-    if (!statement.fetch()) {
+    const bool found = statement.fetch();
+    const auto number = found ? statement.getText(1) : std::nullopt;
+    statement.closeCursor();
+    if (!found) {
         return std::nullopt;
     }
-    const auto number = statement.getText(1);
     if (!number || trim(*number).empty()) {
         throw Failure{ErrorKind::Config,
                       "[erp.orders] find_query returned a row whose first column (the document number) is NULL"};
@@ -314,13 +315,34 @@ OrderExport::OrderExport(connector::OrderExportConfig config, OrderExportTarget 
     }
 }
 
+OrderExport::Session::Session(const OrderExportTarget& target)
+    : connection(target.connection_string, target.login_timeout) {}
+
+OrderExport::Session& OrderExport::session() {
+    if (!session_) {
+        session_.emplace(target_);
+        session_->header.resize(header_.size());
+    }
+    return *session_;
+}
+
+Statement& OrderExport::prepared(std::optional<Statement>& slot, const std::string& sql) {
+    if (!slot) {
+        Statement statement(session().connection);
+        setQueryTimeout(statement, target_.query_timeout);
+        statement.prepare(sql);
+        slot.emplace(std::move(statement));
+    }
+    return *slot;
+}
+
 Result<std::optional<std::string>> OrderExport::find(const std::string& key) {
     if (config_error_) {
         return *config_error_;
     }
     // A kept connection may have died since the last call (a server restart, an idle timeout): one retry on a
     // fresh connection, so that a stale connection does not cost the order a backoff.
-    const bool reused = connection_.has_value();
+    const bool reused = session_.has_value();
     auto result = findOnce(key);
     if (!result && reused && result.error().kind == ErrorKind::Transient) {
         result = findOnce(key);
@@ -330,24 +352,22 @@ Result<std::optional<std::string>> OrderExport::find(const std::string& key) {
 
 Result<std::optional<std::string>> OrderExport::findOnce(const std::string& key) {
     try {
-        if (!connection_) {
-            connection_.emplace(target_.connection_string, target_.login_timeout);
-        }
-        return findDocument(*connection_, find_, target_.query_timeout, key);
+        return findDocument(prepared(session().find, find_.sql), find_, key);
     } catch (const Failure& failure) {
         return Error{failure.kind, "", failure.message};
     } catch (const OdbcError& error) {
-        connection_.reset();
+        session_.reset();
         Error out = toError(error);
         out.message = "[erp.orders] find_query for order '" + key + "': " + out.message;
         return out;
     } catch (const std::exception& error) {
+        session_.reset();  // its statement may be left in any state
         return Error{ErrorKind::Fatal, "", "[erp.orders] find_query for order '" + key + "': " + error.what()};
     }
 }
 
 Result<std::optional<connector::OrderState>> OrderExport::status(const std::string& key) {
-    const bool reused = connection_.has_value();
+    const bool reused = session_.has_value();
     auto result = statusOnce(key);
     if (!result && reused && result.error().kind == ErrorKind::Transient) {
         result = statusOnce(key);
@@ -364,10 +384,7 @@ Result<std::optional<connector::OrderState>> OrderExport::statusOnce(const std::
         return Error{ErrorKind::Config, "", "[erp.orders] has no status_query: the ERP's order status is not read"};
     }
     try {
-        if (!connection_) {
-            connection_.emplace(target_.connection_string, target_.login_timeout);
-        }
-        Statement statement(*connection_);
+        Statement statement(session().connection);
         setQueryTimeout(statement, target_.query_timeout);
         statement.prepare(status_.sql);
         for (std::size_t i = 0; i < status_.parameters.size(); ++i) {
@@ -408,7 +425,7 @@ Result<std::optional<connector::OrderState>> OrderExport::statusOnce(const std::
         }
         return std::optional<connector::OrderState>(std::move(state));
     } catch (const OdbcError& error) {
-        connection_.reset();
+        session_.reset();
         Error out = toError(error);
         out.message = what + out.message;
         return out;
@@ -429,32 +446,27 @@ Result<std::string> OrderExport::push(const model::Order& order, const std::stri
         return Error{ErrorKind::Data, "", who + error.what()};
     }
 
-    std::optional<Connection>& connection = connection_;
     bool open_transaction = false;
     std::string where = "connecting";
     const auto failed = [&](Error error) -> Error {
         if (open_transaction) {
-            rollbackQuietly(*connection);
+            rollbackQuietly(session_->connection);
         }
-        connection_.reset();  // the next call logs in again: no doubt about the connection's state
+        session_.reset();  // the next call logs in again: no doubt about the connection's state
         error.message =
             who + error.message + (open_transaction ? "; rolled back, nothing of the order was written" : "");
         return error;
     };
     std::optional<std::string> document;
     try {
-        if (!connection) {
-            connection.emplace(target_.connection_string, target_.login_timeout);
-        }
-        setAutocommit(*connection, false);
+        Session& kept = session();
+        setAutocommit(kept.connection, false);
         open_transaction = true;
 
         NamedValues known = values.order;
         for (std::size_t i = 0; i < header_.size(); ++i) {
             where = "header " + std::to_string(i + 1);
-            Statement statement(*connection);
-            setQueryTimeout(statement, target_.query_timeout);
-            statement.prepare(header_[i].sql);
+            Statement& statement = prepared(kept.header[i], header_[i].sql);
             bindParameters(statement, header_[i], known, nullptr, where);
             statement.execute();
             readFirstRow(statement, where, known);
@@ -474,14 +486,14 @@ Result<std::string> OrderExport::push(const model::Order& order, const std::stri
         }
 
         where = "line";
-        Statement lines(*connection);
-        setQueryTimeout(lines, target_.query_timeout);
-        lines.prepare(line_.sql);
+        Statement& lines = prepared(kept.line, line_.sql);
         for (std::size_t k = 0; k < order.lines.size(); ++k) {
             where = "line " + std::to_string(order.lines[k].line_no) + " (sku '" + order.lines[k].sku + "')";
             bindParameters(lines, line_, known, &values.lines[k], where);
             lines.execute();
-            if (lines.columnCount() == 0 && lines.affectedRows() == 0) {
+            if (lines.columnCount() > 0) {
+                lines.closeCursor();  // a line statement with a result set: nothing of it is read
+            } else if (lines.affectedRows() == 0) {
                 throw Failure{ErrorKind::Data, where + ": the line statement changed no row"};
             }
         }
@@ -496,9 +508,9 @@ Result<std::string> OrderExport::push(const model::Order& order, const std::stri
     }
 
     try {
-        commit(*connection);
+        commit(session_->connection);
     } catch (const OdbcError& error) {
-        connection_.reset();
+        session_.reset();
         return Error{ErrorKind::Transient, error.sqlState(),
                      who +
                          "the COMMIT failed, so whether the ERP kept the order is unknown; reconcile with findOrder "
@@ -506,18 +518,15 @@ Result<std::string> OrderExport::push(const model::Order& order, const std::stri
                          error.what()};
     }
     try {
-        setAutocommit(*connection, true);  // the connection is kept for the next call
+        setAutocommit(session_->connection, true);  // the connection is kept for the next call
     } catch (const OdbcError&) {
-        connection_.reset();
+        session_.reset();
     }
     if (document) {
         return *document;
     }
     try {
-        if (!connection) {
-            connection.emplace(target_.connection_string, target_.login_timeout);
-        }
-        auto found = findDocument(*connection, find_, target_.query_timeout, key);
+        auto found = findDocument(prepared(session().find, find_.sql), find_, key);
         if (!found) {
             return Error{ErrorKind::Config, "",
                          who +
@@ -528,10 +537,12 @@ Result<std::string> OrderExport::push(const model::Order& order, const std::stri
     } catch (const Failure& failure) {
         return Error{failure.kind, "", who + "committed; " + failure.message};
     } catch (const OdbcError& error) {
+        session_.reset();
         Error out = toError(error);
         out.message = who + "committed; reading its document number with find_query failed: " + out.message;
         return out;
     } catch (const std::exception& error) {
+        session_.reset();
         return Error{ErrorKind::Fatal, "", who + "committed; reading its document number failed: " + error.what()};
     }
 }

@@ -8,6 +8,7 @@
 
 #include "connectors/odbc/connection.h"
 #include "connectors/odbc/named_parameters.h"
+#include "connectors/odbc/statement.h"
 #include "engine/connector/connector.h"
 #include "engine/connector/error.h"
 #include "engine/connector/order_config.h"
@@ -49,8 +50,10 @@ struct OrderExportTarget {
 /// construction, and the transaction of each push.
 ///
 /// One connection is kept between calls (a login per order made pushing 1,000 orders 17-29 times slower than the
-/// inserts themselves: docs/performance.md) with autocommit on between calls, so no transaction or lock outlives
-/// a call; after any error the connection is dropped and the next call logs in again. push() runs the header
+/// inserts themselves: docs/performance.md) with autocommit on between calls, so no transaction, lock or open cursor
+/// outlives a call. find_query, the header statements and the line statement are prepared on it once, at their first
+/// use, and executed again with new parameters by later calls. After any error the connection and its prepared
+/// statements are dropped and the next call logs in again. push() runs the header
 /// statements, then the line statement once per line, with autocommit off (SQLSetConnectAttr) and ends with SQLEndTran:
 /// COMMIT when every statement succeeded, ROLLBACK otherwise. Used by one thread at a time; every call blocks on the
 /// ERP. Never throws: errors are connector::Error values whose message names the order, the failing statement ("header
@@ -87,6 +90,21 @@ class OrderExport {
     bool readsStatus() const { return !status_.sql.empty() && !config_error_; }
 
   private:
+    // The kept connection and the statements prepared on it, each at its first use; dropped together.
+    struct Session {
+        explicit Session(const OrderExportTarget& target);
+
+        Connection connection;
+        std::optional<Statement> find;
+        std::vector<std::optional<Statement>> header;
+        std::optional<Statement> line;
+    };
+
+    /// The kept session, after logging in when there is none. Throws OdbcError.
+    Session& session();
+    /// The statement of `slot`, prepared from `sql` on the kept session's connection when it is not yet.
+    Statement& prepared(std::optional<Statement>& slot, const std::string& sql);
+
     connector::Result<std::optional<std::string>> findOnce(const std::string& key);
     connector::Result<std::optional<connector::OrderState>> statusOnce(const std::string& key);
 
@@ -98,7 +116,7 @@ class OrderExport {
     NamedStatement status_;
     std::string document_number_;  ///< lower-cased
     std::optional<connector::Error> config_error_;
-    std::optional<Connection> connection_;  ///< kept between calls; reset after an error
+    std::optional<Session> session_;  ///< kept between calls; reset after an error
 };
 
 }  // namespace syncline::odbc

@@ -37,6 +37,10 @@ class Statement {
     void bindText(std::size_t index, std::optional<std::string> value);
     /// Closes any open cursor and runs the prepared statement (SQLExecute) with the bound parameters.
     void execute();
+    /// Closes the open cursor, if any (SQLFreeStmt SQL_CLOSE), so that a kept statement holds no result set (with
+    /// psqlODBC's UseDeclareFetch, no server cursor and no transaction); the prepared statement and its parameters
+    /// stay.
+    void closeCursor();
 
     /// Rows changed by the last INSERT, UPDATE or DELETE (SQLRowCount); -1 when the driver cannot tell.
     std::int64_t affectedRows() const;
@@ -60,8 +64,6 @@ class Statement {
 
   private:
     struct Parameter;
-
-    void closeCursor();
 
     std::shared_ptr<Connection::State> connection_;
     void* handle_ = nullptr;

@@ -175,11 +175,30 @@ void AuditLog::append(const std::vector<AuditEntry>& entries) {
         Poco::Int64 key = kAuditLockKey;
         session << "SELECT pg_advisory_xact_lock($1)", use(key), now;
     }
-    std::vector<Poco::Int64> head_seq;
-    std::vector<std::string> head_hash;
-    session << "SELECT seq, row_hash FROM audit_head WHERE id = 1", into(head_seq), into(head_hash), now;
-    std::int64_t seq = head_seq.empty() ? 0 : head_seq.front();
-    std::string prev = head_hash.empty() ? kGenesisHash : head_hash.front();
+    const std::string head_sql = "SELECT seq, row_hash FROM audit_head WHERE id = 1";
+    const std::string head_update_sql =
+        "INSERT INTO audit_head (id, seq, row_hash) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET "
+        "seq = excluded.seq, row_hash = excluded.row_hash";
+    std::int64_t seq = 0;
+    std::string prev = kGenesisHash;
+    if (b == Backend::SQLite) {
+        if (!sqlite_head_) {
+            sqlite_head_ = std::make_unique<store::SqliteStatement>(session, head_sql);
+        }
+        store::SqliteReset reset(*sqlite_head_);
+        if (sqlite_head_->step()) {
+            seq = sqlite_head_->integer(0);
+            prev = std::string(sqlite_head_->text(1));
+        }
+    } else {
+        std::vector<Poco::Int64> head_seq;
+        std::vector<std::string> head_hash;
+        session << head_sql, into(head_seq), into(head_hash), now;
+        if (!head_seq.empty()) {
+            seq = head_seq.front();
+            prev = head_hash.front();
+        }
+    }
     const std::string at = store::Webstore::utcNow();
     const std::string insert =
         "INSERT INTO audit_log (seq, at, actor, entity, entity_key, action, changes, "
@@ -221,13 +240,22 @@ void AuditLog::append(const std::vector<AuditEntry>& entries) {
             hashes.push_back(hash);
             prev = std::move(hash);
         }
-        session << insert, use(seqs), use(ats), use(actors), use(entities), use(keys), use(actions), use(changes),
-            use(prevs), use(hashes), now;
+        auto statement = std::make_unique<Poco::Data::Statement>(session);
+        *statement << insert, use(seqs), use(ats), use(actors), use(entities), use(keys), use(actions), use(changes),
+            use(prevs), use(hashes);
+        store::executeRepeated(std::move(statement));
+    }
+    if (b == Backend::SQLite) {
+        if (!sqlite_head_update_) {
+            sqlite_head_update_ = std::make_unique<store::SqliteStatement>(session, head_update_sql);
+        }
+        sqlite_head_update_->bind(1, seq);
+        sqlite_head_update_->bind(2, prev);
+        sqlite_head_update_->run();
+        return;
     }
     Poco::Int64 last = seq;
-    session << "INSERT INTO audit_head (id, seq, row_hash) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET "
-               "seq = excluded.seq, row_hash = excluded.row_hash",
-        use(last), use(prev), now;
+    session << head_update_sql, use(last), use(prev), now;
 }
 
 VerifyResult AuditLog::verify() {

@@ -105,7 +105,10 @@ class AuditLog {
 
   private:
     store::Webstore& store_;
+    // On SQLite the statements of append() are prepared once per AuditLog: keep one AuditLog for many appends.
+    std::unique_ptr<store::SqliteStatement> sqlite_head_;
     std::unique_ptr<store::SqliteStatement> sqlite_insert_;
+    std::unique_ptr<store::SqliteStatement> sqlite_head_update_;
 };
 
 }  // namespace syncline::audit

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <ctime>
+#include <memory>
 #include <random>
 
 #include <spdlog/spdlog.h>
@@ -19,6 +20,7 @@
 #include "engine/audit/audit_log.h"
 #include "engine/model/decimal.h"
 #include "engine/store/dialect.h"
+#include "engine/store/sqlite_statement.h"
 #include "engine/store/transaction.h"
 #include "engine/sync/pull_pipeline.h"
 #include "engine/sync/run_log.h"
@@ -67,6 +69,19 @@ std::string toText(const Poco::Nullable<std::string>& v) {
     return v.isNull() ? "" : v.value();
 }
 
+void addLine(model::Order& order, int line_no, std::string sku, const std::string& quantity, const std::string& price,
+             std::string note) {
+    model::OrderLine line;
+    line.line_no = line_no;
+    line.sku = std::move(sku);
+    line.quantity = model::Decimal::parse(quantity).value_or(model::Decimal());
+    line.unit_price = model::Decimal::parse(price).value_or(model::Decimal());
+    if (!note.empty()) {
+        line.note = std::move(note);
+    }
+    order.lines.push_back(std::move(line));
+}
+
 }  // namespace
 
 int backoffSeconds(int attempts, int base_seconds, int max_seconds, double jitter) {
@@ -85,7 +100,18 @@ class PushRun {
           options_(options),
           me_(options.node + ":" + std::to_string(::getpid())),
           actor_("run:" + std::to_string(run_id)),
-          random_(std::random_device{}()) {}
+          random_(std::random_device{}()),
+          audit_(store),
+          load_order_sql_("SELECT customer_code, currency, " + store::isoTimeColumn(store.backend(), "placed_at") +
+                          ", attempts, claimed_by FROM orders WHERE order_id = $1 AND status = 'claimed'"),
+          load_lines_sql_(
+              "SELECT line_no, sku, CAST(quantity AS TEXT), CAST(unit_price AS TEXT), note FROM "
+              "order_lines WHERE order_id = $1 ORDER BY line_no"),
+          exported_sql_("UPDATE orders SET status = 'exported', erp_doc_number = $1, exported_at = " +
+                        typedParam(store.backend(), 2, SqlType::Timestamp) +
+                        ", updated_at = " + typedParam(store.backend(), 2, SqlType::Timestamp) +
+                        ", last_error = $3, next_attempt_at = NULL, claimed_by = NULL WHERE order_id = $4 AND "
+                        "status = 'claimed' AND claimed_by = $5") {}
 
     PushCounts counts;
     std::optional<connector::Error> last_transient;
@@ -183,39 +209,58 @@ class PushRun {
     };
 
     std::optional<Claimed> load(const std::string& id) {
-        const auto b = store_.backend();
-        std::string key = id;
-        std::vector<std::string> customer, currency, placed;
-        std::vector<int> attempts;
-        std::vector<Poco::Nullable<std::string>> owner;
-        store_.session() << "SELECT customer_code, currency, " + store::isoTimeColumn(b, "placed_at") +
-                                ", attempts, claimed_by FROM orders WHERE order_id = $1 AND status = 'claimed'",
-            use(key), into(customer), into(currency), into(placed), into(attempts), into(owner), now;
-        if (customer.empty() || toText(owner.front()) != me_) {
+        Claimed c;
+        std::string owner;
+        bool found = false;
+        if (store_.backend() == Backend::SQLite) {
+            auto& order = sqlite().load_order;
+            order.bind(1, id);
+            store::SqliteReset reset(order);
+            if (order.step()) {
+                found = true;
+                c.order.customer_code = order.text(0);
+                c.order.currency = order.text(1);
+                c.order.placed_at = order.text(2);
+                c.attempts = static_cast<int>(order.integer(3));
+                owner = order.text(4);
+            }
+        } else {
+            std::string key = id;
+            std::vector<std::string> customer, currency, placed;
+            std::vector<int> attempts;
+            std::vector<Poco::Nullable<std::string>> owners;
+            store_.session() << load_order_sql_, use(key), into(customer), into(currency), into(placed), into(attempts),
+                into(owners), now;
+            if (!customer.empty()) {
+                found = true;
+                c.order.customer_code = customer.front();
+                c.order.currency = currency.front();
+                c.order.placed_at = placed.front();
+                c.attempts = attempts.front();
+                owner = toText(owners.front());
+            }
+        }
+        if (!found || owner != me_) {
             return std::nullopt;  // taken back meanwhile (this process was too slow): its new owner decides
         }
-        Claimed c;
         c.order.order_id = id;
-        c.order.customer_code = customer.front();
-        c.order.currency = currency.front();
-        c.order.placed_at = placed.front();
-        c.attempts = attempts.front();
+        if (store_.backend() == Backend::SQLite) {
+            auto& lines = sqlite().load_lines;
+            lines.bind(1, id);
+            while (lines.step()) {
+                addLine(c.order, static_cast<int>(lines.integer(0)), std::string(lines.text(1)),
+                        std::string(lines.text(2)), std::string(lines.text(3)), std::string(lines.text(4)));
+            }
+            return c;
+        }
+        std::string key = id;
         std::vector<int> line_no;
         std::vector<std::string> sku, quantity, price;
         std::vector<std::string> note;
-        store_.session() << "SELECT line_no, sku, CAST(quantity AS TEXT), CAST(unit_price AS TEXT), note FROM "
-                            "order_lines WHERE order_id = $1 ORDER BY line_no",
-            use(key), into(line_no), into(sku), into(quantity), into(price), into(note), now;
+        store_.session() << load_lines_sql_, use(key), into(line_no), into(sku), into(quantity), into(price),
+            into(note), now;
         for (std::size_t i = 0; i < line_no.size(); ++i) {
-            model::OrderLine line;
-            line.line_no = line_no[i];
-            line.sku = sku[i];
-            line.quantity = model::Decimal::parse(quantity[i]).value_or(model::Decimal());
-            line.unit_price = model::Decimal::parse(price[i]).value_or(model::Decimal());
-            if (!note[i].empty()) {
-                line.note = note[i];
-            }
-            c.order.lines.push_back(std::move(line));
+            addLine(c.order, line_no[i], std::move(sku[i]), quantity[i], price[i], std::move(note[i]));
         }
         return c;
     }
@@ -226,23 +271,33 @@ class PushRun {
         std::string key = id;
         std::string doc = document;
         std::string at = store::Webstore::utcNow();
-        std::string last_error = found ? "found in the ERP (an earlier push whose reply or update was lost)" : "";
-        Poco::Nullable<std::string> note =
-            found ? Poco::Nullable<std::string>(last_error) : Poco::Nullable<std::string>();
-        Poco::Data::Statement statement(store_.session());
-        statement << "UPDATE orders SET status = 'exported', erp_doc_number = $1, exported_at = " +
-                         typedParam(b, 2, SqlType::Timestamp) +
-                         ", updated_at = " + typedParam(b, 2, SqlType::Timestamp) +
-                         ", last_error = $3, next_attempt_at = NULL, claimed_by = NULL WHERE order_id = $4 AND "
-                         "status = 'claimed' AND claimed_by = $5",
-            use(doc), use(at), use(note), use(key), use(me_);
-        if (statement.execute() == 0) {
+        const std::optional<std::string> last_error =
+            found ? std::optional<std::string>("found in the ERP (an earlier push whose reply or update was lost)")
+                  : std::nullopt;
+        std::int64_t changed = 0;
+        if (b == Backend::SQLite) {
+            auto& update = sqlite().exported;
+            update.bind(1, doc);
+            update.bind(2, at);
+            update.bind(3, last_error);
+            update.bind(4, key);
+            update.bind(5, me_);
+            update.run();
+            changed = update.changes();
+        } else {
+            Poco::Nullable<std::string> note =
+                last_error ? Poco::Nullable<std::string>(*last_error) : Poco::Nullable<std::string>();
+            Poco::Data::Statement statement(store_.session());
+            statement << exported_sql_, use(doc), use(at), use(note), use(key), use(me_);
+            changed = static_cast<std::int64_t>(statement.execute());
+        }
+        if (changed == 0) {
             return;  // no longer ours; the new owner finds it in the ERP
         }
         audit::ChangeSet changes;
         changes.add("status", std::string("placed"), std::string("exported"));
         changes.add("erp_doc_number", std::nullopt, document);
-        audit::AuditLog(store_).append({actor_, "order", id, found ? "export_reconciled" : "export", changes.json()});
+        audit_.append({actor_, "order", id, found ? "export_reconciled" : "export", changes.json()});
         faultPoint("before_export_commit");
         tx.commit();
         ++(found ? counts.already_in_erp : counts.exported);
@@ -267,7 +322,7 @@ class PushRun {
             audit::ChangeSet changes;
             changes.add("status", std::string("placed"), std::string("needs_attention"));
             changes.add("last_error", std::nullopt, message);
-            audit::AuditLog(store_).append({actor_, "order", id, "needs_attention", changes.json()});
+            audit_.append({actor_, "order", id, "needs_attention", changes.json()});
             ++counts.needs_attention;
             spdlog::error("order {}: needs attention: {}", id, message);
         } else {
@@ -286,12 +341,34 @@ class PushRun {
         tx.commit();
     }
 
+    // On SQLite the statements run for every order are prepared once per run: through Poco each call prepared its
+    // statement again, which cost about as much CPU as the order's ERP work (docs/performance.md).
+    struct SqliteStatements {
+        store::SqliteStatement load_order;
+        store::SqliteStatement load_lines;
+        store::SqliteStatement exported;
+    };
+
+    SqliteStatements& sqlite() {
+        if (!sqlite_) {
+            auto& session = store_.session();
+            sqlite_.reset(
+                new SqliteStatements{{session, load_order_sql_}, {session, load_lines_sql_}, {session, exported_sql_}});
+        }
+        return *sqlite_;
+    }
+
     store::Webstore& store_;
     connector::Connector& erp_;
     const PushOptions& options_;
     std::string me_;
     std::string actor_;
     std::mt19937_64 random_;
+    audit::AuditLog audit_;  // one for the run: its statements are prepared once
+    const std::string load_order_sql_;
+    const std::string load_lines_sql_;
+    const std::string exported_sql_;
+    std::unique_ptr<SqliteStatements> sqlite_;
 };
 
 }  // namespace

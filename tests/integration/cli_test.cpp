@@ -60,10 +60,10 @@ TEST_F(CliTest, UsageErrorsExit64) {
     EXPECT_EQ(syncline({"runs", "--limit", "zero"}).exit_code, 64);
 }
 
-TEST_F(CliTest, CommandsOfLaterVersionsSayTheyAreNotAvailable) {
-    const auto r = syncline({"serve"});
-    EXPECT_EQ(r.exit_code, 69);
-    EXPECT_THAT(r.err, HasSubstr("syncline serve: not available"));
+TEST_F(CliTest, ServeWithoutAConfigFileSaysSoAndExits78) {
+    const auto r = syncline({"-c", "no-such.toml", "serve"});
+    EXPECT_EQ(r.exit_code, 78);
+    EXPECT_THAT(r.err, HasSubstr("no-such.toml: cannot read the config file"));
 }
 
 TEST_F(CliTest, ShippedConfigsAreValid) {

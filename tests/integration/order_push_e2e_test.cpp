@@ -203,13 +203,17 @@ TEST_F(OrderPushE2e, AReplyLostAfterTheErpCommittedIsReconciledNotDuplicated) {
 }
 
 TEST_F(OrderPushE2e, TwoEngineProcessesPushingAtOnceCreateNoDuplicates) {
+    // The job lease lets one of them run and the other wait for it (--wait); without --wait the second one
+    // would exit 75 naming the holder. The order claims are the second line of defence behind the lease.
     importOrders(1, 30, 2);
-    ChildProcess a(command({"--json", "run", "order_push"}), env_);
-    ChildProcess b(command({"--json", "run", "order_push"}), env_);
+    ChildProcess a(command({"--json", "run", "order_push", "--wait"}), env_);
+    ChildProcess b(command({"--json", "run", "order_push", "--wait"}), env_);
     const auto end_a = a.wait();
     const auto end_b = b.wait();
     EXPECT_EQ(end_a.exit_code, 0) << end_a.err;
     EXPECT_EQ(end_b.exit_code, 0) << end_b.err;
+    const auto exported = [](const std::string& out) { return nlohmann::json::parse(out).value("exported", 0); };
+    EXPECT_EQ(exported(end_a.out) + exported(end_b.out), 30) << end_a.out << end_b.out;
     expectExactlyOneErpOrderEach(30);
 }
 

@@ -1,0 +1,522 @@
+// serve: the scheduler daemon. It fires each job on its schedule as a child process (`syncline run JOB --firing F`),
+// so that a run that crashes never takes the daemon with it and every run, manual or scheduled, goes through the
+// same job lease and firing claim (app/job_lease.h). Signals are taken synchronously by the main loop.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include <Poco/Data/Session.h>
+#include <spdlog/spdlog.h>
+
+#include "app/commands.h"
+#include "app/exit_codes.h"
+#include "engine/audit/audit_log.h"
+#include "engine/lease/lease.h"
+#include "engine/store/transaction.h"
+
+namespace syncline::app {
+
+namespace {
+
+using Clock = std::chrono::system_clock;
+using std::chrono::sys_seconds;
+
+std::string isoUtc(sys_seconds t) {
+    const std::time_t tt = Clock::to_time_t(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::optional<sys_seconds> parseIsoUtc(const std::string& text) {
+    std::tm tm{};
+    const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (end == nullptr || *end != '\0') {
+        return std::nullopt;
+    }
+    return sys_seconds(std::chrono::seconds(timegm(&tm)));
+}
+
+sys_seconds nowSeconds() {
+    return std::chrono::floor<std::chrono::seconds>(Clock::now());
+}
+
+/// systemd's notification protocol (sd_notify): one datagram to $NOTIFY_SOCKET; nothing when it is not set.
+void notifySystemd(const std::string& state) {
+    const char* path = std::getenv("NOTIFY_SOCKET");
+    if (path == nullptr || *path == '\0') {
+        return;
+    }
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    const std::size_t len = std::min(std::strlen(path), sizeof(addr.sun_path) - 1);
+    std::memcpy(addr.sun_path, path, len);
+    if (addr.sun_path[0] == '@') {
+        addr.sun_path[0] = '\0';  // abstract namespace
+    }
+    const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return;
+    }
+    ::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL, reinterpret_cast<sockaddr*>(&addr),
+             static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + len));
+    ::close(fd);
+}
+
+/// The job's state in this daemon.
+struct JobState {
+    std::optional<sys_seconds> next;  ///< its next firing
+    std::string pending;              ///< a due firing not yet handed to a child ("" = none)
+    std::string running;              ///< the firing of the child now running
+    pid_t child = -1;
+    bool child_is_resume = false;
+    int attempt = 0;                        ///< failed attempts of `running`/`pending` so far
+    std::optional<sys_seconds> retry_at;    ///< when to retry `pending` after a transient failure
+    std::optional<sys_seconds> busy_until;  ///< another process holds the lease: try `pending` again then
+};
+
+class Daemon {
+  public:
+    Daemon(const GlobalOptions& options, config::Config config) : options_(options), config_(std::move(config)) {}
+
+    int run();
+
+  private:
+    bool writeSnapshot();
+    void reload();
+    void planJobs(bool keep_next);
+    void tick();
+    void resumeAbandoned();
+    void reap();
+    void spawn(const std::string& job, const std::string& firing, bool retry, bool resume);
+    bool dependencyBusy(const schedule::JobSchedule& schedule);
+    int shutdown();
+    store::Webstore& store();
+
+    GlobalOptions options_;
+    config::Config config_;
+    std::string snapshot_;  ///< the last valid config, next to the original (relative paths hold)
+    std::unique_ptr<store::Webstore> store_;
+    std::map<std::string, JobState> jobs_;
+    std::map<pid_t, std::string> children_;
+    sys_seconds last_resume_scan_{};
+    std::mt19937 random_{std::random_device{}()};
+};
+
+store::Webstore& Daemon::store() {
+    if (!store_) {
+        store_ = store::Webstore::open(config_.webstore);
+    }
+    return *store_;
+}
+
+bool Daemon::writeSnapshot() {
+    namespace fs = std::filesystem;
+    const fs::path original(config_.path);
+    const fs::path snapshot = original.parent_path() / ("." + original.filename().string() + ".serve");
+    std::ifstream in(original, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    const fs::path tmp = snapshot.string() + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << text.str();
+        if (!out) {
+            spdlog::error("cannot write the config snapshot {}", tmp.string());
+            return false;
+        }
+    }
+    fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write);
+    fs::rename(tmp, snapshot);
+    snapshot_ = snapshot.string();
+    return true;
+}
+
+void Daemon::planJobs(bool keep_next) {
+    const auto now = nowSeconds();
+    std::map<std::string, JobState> planned;
+    for (const auto& s : config_.schedules) {
+        if (!s.enabled) {
+            continue;
+        }
+        JobState state;
+        if (auto it = jobs_.find(s.job); it != jobs_.end()) {
+            state = it->second;  // keeps its child, pending firing and retries
+        }
+        if (!keep_next || !state.next) {
+            // Go on from the last firing any node took, so firings missed while no daemon ran are seen.
+            const auto last =
+                parseIsoUtc(lease::LeaseStore(store(), std::chrono::seconds(config_.lease_s)).lastTimeFiring(s.job));
+            state.next = s.schedule.next(last ? *last : now);
+        }
+        planned[s.job] = state;
+        spdlog::info("job {}: {} ({}), next run {}", s.job, s.schedule.describe(), s.schedule.timeZone(),
+                     s.schedule.formatLocal(*state.next));
+    }
+    // Jobs no longer scheduled keep their running child until it ends.
+    for (auto& [job, state] : jobs_) {
+        if (!planned.count(job) && state.child > 0) {
+            planned[job] = state;
+            planned[job].next.reset();
+        }
+    }
+    jobs_ = std::move(planned);
+}
+
+void Daemon::reload() {
+    try {
+        GlobalOptions fresh = options_;
+        auto config = loadConfig(fresh);
+        config_ = std::move(config);
+        writeSnapshot();
+        store_.reset();
+        planJobs(false);
+        try {
+            store::Transaction tx(store());
+            audit::ChangeSet change;
+            change.add("path", std::nullopt, config_.path);
+            audit::AuditLog(store()).append(
+                {"daemon:" + config_.node_name, "config", config_.path, "reload", change.json()});
+            tx.commit();
+        } catch (const std::exception& e) {
+            spdlog::warn("config reload not audited: {}", e.what());
+        }
+        spdlog::info("SIGHUP: config {} reloaded", config_.path);
+    } catch (const config::ConfigError& e) {
+        for (const auto& issue : e.issues()) {
+            spdlog::error("SIGHUP: {}", issue.format());
+        }
+        spdlog::error("SIGHUP: the new config is not valid; still running with the previous one");
+    } catch (const std::exception& e) {
+        spdlog::error("SIGHUP: {}; still running with the previous config", e.what());
+    }
+}
+
+bool Daemon::dependencyBusy(const schedule::JobSchedule& schedule) {
+    if (schedule.after.empty()) {
+        return false;
+    }
+    std::vector<lease::LeaseInfo> leases;
+    try {
+        leases = lease::LeaseStore(store(), std::chrono::seconds(config_.lease_s)).list();
+    } catch (const std::exception&) {
+        store_.reset();
+        return true;  // cannot tell: wait
+    }
+    for (const auto& dependency : schedule.after) {
+        if (auto it = jobs_.find(dependency); it != jobs_.end() && it->second.child > 0) {
+            return true;
+        }
+        for (const auto& l : leases) {
+            if (l.job == dependency && !l.holder.empty() && !l.expired) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+void Daemon::spawn(const std::string& job, const std::string& firing, bool retry, bool resume) {
+    std::vector<std::string> args = {"/proc/self/exe", "--config", snapshot_, "run", job};
+    const auto* schedule = config::findSchedule(config_, job);
+    if (schedule != nullptr && schedule->full) {
+        args.push_back("--full");
+    }
+    if (resume) {
+        args.push_back("--resume");
+    } else {
+        args.push_back("--firing");
+        args.push_back(firing);
+        if (retry) {
+            args.push_back("--retry");
+        }
+    }
+    if (!options_.log_format.empty()) {
+        args.push_back("--log-format");
+        args.push_back(options_.log_format);
+    }
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        spdlog::error("job {}: cannot start a run: {}", job, std::strerror(errno));
+        return;
+    }
+    if (pid == 0) {
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, nullptr);
+        std::vector<char*> argv;
+        for (auto& a : args) {
+            argv.push_back(a.data());
+        }
+        argv.push_back(nullptr);
+        ::execv("/proc/self/exe", argv.data());
+        std::_Exit(kExitSoftware);
+    }
+    auto& state = jobs_[job];
+    state.child = pid;
+    state.child_is_resume = resume;
+    state.running = resume ? "" : firing;
+    children_[pid] = job;
+    spdlog::info("job {}: run started (pid {}, {})", job, pid,
+                 resume ? "resuming after a lost node" : (retry ? "retry of firing " : "firing ") + firing);
+}
+
+void Daemon::reap() {
+    int status = 0;
+    pid_t pid = 0;
+    while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+        const auto it = children_.find(pid);
+        if (it == children_.end()) {
+            continue;
+        }
+        const std::string job = it->second;
+        children_.erase(it);
+        auto& state = jobs_[job];
+        const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        const std::string firing = state.running;
+        state.child = -1;
+        state.running.clear();
+        spdlog::info("job {}: run ended (pid {}, exit {})", job, pid, code);
+        if (code != kExitTempFail || state.child_is_resume || firing.empty()) {
+            state.attempt = 0;
+            continue;
+        }
+        // 75: a transient failure of a run of this firing, or the lease held by another process before the
+        // firing was claimed. The firing's claim tells which.
+        std::string claimed_by;
+        try {
+            std::string j = job;
+            std::string f = firing;
+            Poco::Nullable<std::string> node;
+            store().session() << "SELECT node FROM job_firings WHERE job = $1 AND firing = $2",
+                Poco::Data::Keywords::use(j), Poco::Data::Keywords::use(f), Poco::Data::Keywords::into(node),
+                Poco::Data::Keywords::now;
+            claimed_by = node.isNull() ? "" : node.value();
+        } catch (const std::exception& e) {
+            store_.reset();
+            spdlog::warn("job {}: {}", job, e.what());
+        }
+        const auto* schedule = config::findSchedule(config_, job);
+        if (claimed_by.empty()) {
+            state.pending = firing;  // not run anywhere yet: try again shortly
+            state.busy_until = nowSeconds() + std::chrono::seconds(2);
+        } else if (claimed_by == config_.node_name && schedule != nullptr && state.attempt < schedule->retries) {
+            const auto backoff = schedule->retry_backoff * (1 << std::min(state.attempt, 16));
+            const auto jitter =
+                std::chrono::seconds(std::uniform_int_distribution<long>(0, backoff.count() / 4)(random_));
+            ++state.attempt;
+            state.pending = firing;
+            state.retry_at = nowSeconds() + backoff + jitter;
+            spdlog::warn("job {}: transient failure; retry {} of {} at {}", job, state.attempt, schedule->retries,
+                         isoUtc(*state.retry_at));
+        } else if (claimed_by == config_.node_name) {
+            spdlog::error("job {}: firing {} failed after {} retries; the next firing runs on schedule", job, firing,
+                          state.attempt);
+            state.attempt = 0;
+        }
+    }
+}
+
+void Daemon::resumeAbandoned() {
+    const auto now = nowSeconds();
+    if (now - last_resume_scan_ < std::chrono::seconds(std::max(1, config_.lease_s / 2))) {
+        return;
+    }
+    last_resume_scan_ = now;
+    try {
+        for (const auto& l : lease::LeaseStore(store(), std::chrono::seconds(config_.lease_s)).list()) {
+            const bool dead_here = !l.holder.empty() && lease::isDeadLocalHolder(l.holder, config_.node_name);
+            if (l.run_id && !l.holder.empty() && (l.expired || dead_here) && jobs_[l.job].child < 0) {
+                spawn(l.job, "", false, true);
+            }
+        }
+    } catch (const std::exception& e) {
+        store_.reset();
+        spdlog::warn("cannot read the job leases: {}", e.what());
+    }
+}
+
+void Daemon::tick() {
+    const auto now = nowSeconds();
+    for (const auto& s : config_.schedules) {
+        if (!s.enabled) {
+            continue;
+        }
+        auto& state = jobs_[s.job];
+        // Firings that came due: the latest of them is the one to run (several missed ones run once).
+        if (state.next && *state.next <= now) {
+            sys_seconds due = *state.next;
+            int missed = 0;
+            for (auto n = s.schedule.next(due); n <= now && missed < 1000000; n = s.schedule.next(n)) {
+                due = n;
+                ++missed;
+            }
+            state.next = s.schedule.next(now);
+            const auto late = now - due;
+            const bool misfire = missed > 0 || state.child > 0 || !state.pending.empty() ||
+                                 late > std::chrono::seconds(std::max<long>(5, std::min<long>(60, config_.lease_s)));
+            if (misfire && s.misfire == schedule::Misfire::Skip) {
+                try {
+                    lease::LeaseStore(store(), std::chrono::seconds(config_.lease_s))
+                        .claimFiring(s.job, isoUtc(due), config_.node_name, "skipped");
+                } catch (const std::exception& e) {
+                    store_.reset();
+                    spdlog::warn("job {}: {}", s.job, e.what());
+                }
+                spdlog::warn("job {}: firing {} missed ({} earlier ones too); misfire policy skip: next run {}", s.job,
+                             isoUtc(due), missed, s.schedule.formatLocal(*state.next));
+                continue;
+            }
+            if (misfire) {
+                spdlog::warn("job {}: firing {} is late by {} s ({} earlier ones missed); misfire policy run_once",
+                             s.job, isoUtc(due), late.count(), missed);
+            }
+            state.pending = isoUtc(due);
+            state.attempt = 0;
+            state.retry_at.reset();
+            state.busy_until.reset();
+        }
+        if (state.pending.empty() || state.child > 0) {
+            continue;
+        }
+        if ((state.retry_at && now < *state.retry_at) || (state.busy_until && now < *state.busy_until)) {
+            continue;
+        }
+        if (dependencyBusy(s)) {
+            continue;
+        }
+        const bool retry = state.retry_at.has_value();
+        const std::string firing = state.pending;
+        state.pending.clear();
+        state.retry_at.reset();
+        state.busy_until.reset();
+        spawn(s.job, firing, retry, false);
+    }
+}
+
+int Daemon::shutdown() {
+    notifySystemd("STOPPING=1");
+    spdlog::info("stopping: {} run(s) in flight stop at their next commit (at most {} s)", children_.size(),
+                 config_.shutdown_timeout_s);
+    for (const auto& [pid, job] : children_) {
+        ::kill(pid, SIGTERM);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(config_.shutdown_timeout_s);
+    while (!children_.empty() && std::chrono::steady_clock::now() < deadline) {
+        reap();
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    for (const auto& [pid, job] : children_) {
+        spdlog::error("job {}: run (pid {}) did not stop in time; killed (its batch in flight is rolled back)", job,
+                      pid);
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, nullptr, 0);
+    }
+    spdlog::info("stopped");
+    return kExitOk;
+}
+
+int Daemon::run() {
+    if (!writeSnapshot()) {
+        return kExitSoftware;
+    }
+    planJobs(false);
+    if (jobs_.empty()) {
+        spdlog::warn("no job has an enabled [schedule.<job>]: nothing will run until a SIGHUP brings one");
+    }
+    notifySystemd("READY=1\nSTATUS=scheduling " + std::to_string(jobs_.size()) + " job(s)");
+    spdlog::info("syncline serve: node {}, webstore {}, {} scheduled job(s)", config_.node_name,
+                 config_.webstore.describe(), jobs_.size());
+    const char* watchdog = std::getenv("WATCHDOG_USEC");
+    const auto watchdog_every =
+        watchdog != nullptr ? std::chrono::microseconds(std::atoll(watchdog)) / 2 : std::chrono::microseconds(0);
+    auto last_watchdog = std::chrono::steady_clock::now();
+    sigset_t set;
+    sigemptyset(&set);
+    for (int s : {SIGTERM, SIGINT, SIGHUP, SIGCHLD}) {
+        sigaddset(&set, s);
+    }
+    for (;;) {
+        timespec wait{0, 500 * 1000 * 1000};
+        const int signal = sigtimedwait(&set, nullptr, &wait);
+        if (signal == SIGTERM || signal == SIGINT) {
+            spdlog::info("{} received", strsignal(signal));
+            return shutdown();
+        }
+        if (signal == SIGHUP) {
+            notifySystemd("RELOADING=1");
+            reload();
+            notifySystemd("READY=1");
+        }
+        reap();
+        try {
+            tick();
+            resumeAbandoned();
+        } catch (const std::exception& e) {
+            store_.reset();  // reconnect on the next tick (e.g. PostgreSQL restarted)
+            spdlog::warn("scheduler: {}; trying again", e.what());
+        }
+        if (watchdog_every.count() > 0 && std::chrono::steady_clock::now() - last_watchdog >= watchdog_every) {
+            notifySystemd("WATCHDOG=1");
+            last_watchdog = std::chrono::steady_clock::now();
+        }
+    }
+}
+
+}  // namespace
+
+int commandServe(const GlobalOptions& options) {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int s : {SIGTERM, SIGINT, SIGHUP, SIGCHLD}) {
+        sigaddset(&set, s);
+    }
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    auto config = loadConfig(options);
+    {
+        auto webstore = openWebstore(config);  // migrates, or refuses a newer schema
+    }
+    int lock_fd = -1;
+    if (config.webstore.backend == store::Backend::SQLite) {
+        // With SQLite the database is one machine's file: one daemon. Several nodes need PostgreSQL.
+        const std::string lock_path = config.webstore.sqlite_path + ".serve.lock";
+        lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (lock_fd < 0 || ::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+            std::string holder;
+            std::ifstream(lock_path) >> holder;
+            std::cerr << "syncline serve: another syncline serve (" << (holder.empty() ? "unknown" : holder)
+                      << ") already runs on the SQLite webstore " << config.webstore.sqlite_path
+                      << "; only one daemon may use an SQLite webstore (use PostgreSQL for several nodes)\n";
+            return kExitUnavailable;
+        }
+        const std::string me = lease::holderId(config.node_name);
+        if (::ftruncate(lock_fd, 0) == 0) {
+            [[maybe_unused]] const auto written = ::write(lock_fd, me.data(), me.size());
+        }
+    }
+    Daemon daemon(options, std::move(config));
+    const int code = daemon.run();
+    if (lock_fd >= 0) {
+        ::close(lock_fd);
+    }
+    return code;
+}
+
+}  // namespace syncline::app

@@ -1,0 +1,101 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/model/decimal.h"
+#include "engine/model/money.h"
+#include "engine/pricing/price_quote.h"
+#include "engine/store/webstore.h"
+
+namespace syncline::store {
+class SqliteStatement;
+}
+
+namespace syncline::pricing {
+
+/// What a customer pays for an item.
+struct PriceRequest {
+    std::string customer;  ///< customer code
+    std::string sku;
+    model::Decimal quantity = model::Decimal::fromUnits(model::Decimal::kUnitsPerOne);  ///< > 0; default 1
+    std::optional<std::string> date;      ///< "YYYY-MM-DD"; default today (UTC)
+    std::optional<std::string> currency;  ///< ISO 4217 code; default the customer's currency
+    /// Also read the item's rules that cannot apply (other customers, groups, price lists; inactive rules), so
+    /// that the quote lists them with the reason. Off, only the customer's own active rules are read: faster,
+    /// and nothing about other customers' prices is in the quote (for the storefront).
+    bool explain = true;
+};
+
+/// One line of a cart.
+struct CartLine {
+    std::string sku;
+    model::Decimal quantity;
+};
+
+/// A whole cart of one customer, priced on one day in one currency.
+struct CartRequest {
+    std::string customer;
+    std::vector<CartLine> lines;
+    std::optional<std::string> date;      ///< default today (UTC)
+    std::optional<std::string> currency;  ///< default the customer's
+    bool explain = false;                 ///< as PriceRequest::explain
+};
+
+/// A cart line's price, or why it has none (UnknownItem, InactiveItem, NoPrice, InvalidRequest for its quantity).
+struct PricedLine {
+    std::optional<PriceQuote> quote;
+    std::optional<PricingError> error;
+};
+
+struct CartQuote {
+    CustomerTerms customer;
+    std::string currency;
+    std::string date;
+    std::vector<PricedLine> lines;  ///< in the order of the request
+    model::Money total;             ///< the sum of the priced lines' totals
+    bool complete = false;          ///< every line has a price
+};
+
+/// Prices items for customers from the webstore's customers, products and price_rules (docs/pricing.md).
+///
+/// On SQLite the look-ups are statements prepared once and kept for the resolver's life; on PostgreSQL they go
+/// through Poco::Data. One resolver per Webstore, on that Webstore's thread; the Webstore must outlive it. A look-up
+/// (on PostgreSQL: a cart) is read in one read transaction when the session has none open, so a pull committing
+/// meanwhile never mixes old and new rules within one cart. Reads only; blocks on the database.
+class PriceResolver {
+  public:
+    explicit PriceResolver(store::Webstore& store);
+    ~PriceResolver();
+    PriceResolver(const PriceResolver&) = delete;
+    PriceResolver& operator=(const PriceResolver&) = delete;
+
+    /// The price of one line. Throws PricingError (every kind), Poco::Data exceptions for database failures.
+    PriceQuote price(const PriceRequest& request);
+
+    /// Every line of a cart with one customer look-up. Throws PricingError for what concerns the whole cart
+    /// (unknown or inactive customer, a malformed date or currency); a line's own problem is in that line.
+    CartQuote priceCart(const CartRequest& cart);
+
+  private:
+    struct ItemRules;
+
+    CustomerTerms readCustomer(const std::string& code);
+    ItemRules readItem(const CustomerTerms& customer, const std::string& sku, bool explain);
+    PriceQuote priceLine(const CustomerTerms& customer, const std::string& sku, const model::Decimal& quantity,
+                         const std::string& currency, const std::string& date, bool explain);
+
+    store::Webstore& store_;
+    std::unique_ptr<store::SqliteStatement> customer_statement_;
+    std::unique_ptr<store::SqliteStatement> explain_statement_;
+    std::unique_ptr<store::SqliteStatement> own_rules_statement_;
+    std::unique_ptr<store::SqliteStatement> begin_statement_;
+    std::unique_ptr<store::SqliteStatement> commit_statement_;
+};
+
+/// Today's date in UTC, "YYYY-MM-DD".
+std::string todayUtc();
+
+}  // namespace syncline::pricing

@@ -1,0 +1,353 @@
+// PriceResolver on real webstores, an SQLite file and a PostgreSQL database of the test cluster: what it reads
+// (decimals, dates and flags come back the same from both), its typed errors and whole carts.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <Poco/Data/Session.h>
+
+#include <map>
+
+#include "engine/pricing/price_resolver.h"
+#include "engine/store/migrator.h"
+#include "tests/support/test_env.h"
+
+namespace syncline::pricing {
+namespace {
+
+using model::Decimal;
+using Poco::Data::Keywords::now;
+using store::Backend;
+using ::testing::HasSubstr;
+
+Decimal dec(const char* text) {
+    return *Decimal::parse(text);
+}
+
+class PriceResolverTest : public ::testing::TestWithParam<Backend> {
+  protected:
+    void SetUp() override {
+        store::ConnectionSettings settings;
+        if (GetParam() == Backend::SQLite) {
+            settings.sqlite_path = dir_.file("webstore.db");
+        } else {
+            pg_ = std::make_unique<testing::TestPostgres>();
+            database_ = pg_->createDatabase("pricing");
+            settings = pg_->settings(database_);
+        }
+        store_ = store::Webstore::open(settings);
+        store::Migrator(*store_).migrate();
+        // C1 (group G1, list PL1, EUR); C2 without group or list; C3 blocked; C4 deactivated.
+        customer("C1", "G1", "PL1", "EUR");
+        customer("C2", "", "", "EUR");
+        customer("C3", "G1", "PL1", "EUR", true);
+        customer("C4", "G1", "PL1", "EUR", false, false);
+        product("A1", "20.00", "EUR");
+        product("A2", "5.5", "EUR");
+        product("A3", "100", "USD");
+        product("A9", "1", "EUR", false);
+    }
+    void TearDown() override {
+        store_.reset();
+        if (pg_) {
+            pg_->dropDatabase(database_);
+        }
+    }
+
+    std::string flag(bool value) const {
+        return GetParam() == Backend::SQLite ? (value ? "1" : "0") : (value ? "TRUE" : "FALSE");
+    }
+    static std::string text(const std::optional<std::string>& value) { return value ? "'" + *value + "'" : "NULL"; }
+    void exec(const std::string& sql) { store_->session() << sql, now; }
+
+    void customer(const std::string& code, const std::string& group, const std::string& list,
+                  const std::string& currency, bool blocked = false, bool active = true) {
+        exec(
+            "INSERT INTO customers (code, name, customer_group, price_list, currency, blocked, active, updated_at) "
+            "VALUES ('" +
+            code + "', 'Customer " + code + "', '" + group + "', '" + list + "', '" + currency + "', " + flag(blocked) +
+            ", " + flag(active) + ", '2026-11-27T00:00:00Z')");
+    }
+    void product(const std::string& sku, const std::string& list_price, const std::string& currency,
+                 bool active = true) {
+        exec("INSERT INTO products (sku, name, unit, list_price, currency, active, updated_at) VALUES ('" + sku +
+             "', 'Item " + sku + "', 'pcs', " + (GetParam() == Backend::SQLite ? "'" + list_price + "'" : list_price) +
+             ", '" + currency + "', " + flag(active) + ", '2026-11-27T00:00:00Z')");
+    }
+    struct Rule {
+        std::string id;
+        std::string sku = "A1";
+        std::string scope = "everyone";
+        std::string key{};
+        std::optional<std::string> price{};
+        std::optional<std::string> percent{};
+        std::string currency = "EUR";
+        std::string min = "0";
+        std::optional<std::string> max{};
+        std::string from = "2026-01-01";
+        std::optional<std::string> to{};
+        bool active = true;
+    };
+    void rule(const Rule& r) {
+        exec(
+            "INSERT INTO price_rules (rule_id, sku, scope, scope_key, min_quantity, max_quantity, unit_price, "
+            "discount_percent, currency, valid_from, valid_to, active, updated_at) VALUES (" +
+            text(r.id) + ", " + text(r.sku) + ", " + text(r.scope) + ", " + text(r.key) + ", " + text(r.min) + ", " +
+            text(r.max) + ", " + text(r.price) + ", " + text(r.percent) + ", " + text(r.currency) + ", " +
+            text(r.from) + ", " + text(r.to) + ", " + flag(r.active) + ", '2026-11-27T00:00:00Z')");
+    }
+
+    PriceQuote price(const std::string& customer, const std::string& sku, const char* quantity = "1",
+                     const char* date = "2026-11-27", bool explain = true) {
+        PriceRequest request;
+        request.customer = customer;
+        request.sku = sku;
+        request.quantity = dec(quantity);
+        request.date = date;
+        request.explain = explain;
+        return resolver().price(request);
+    }
+    PricingErrorKind errorOf(const PriceRequest& request, std::string* message = nullptr) {
+        try {
+            resolver().price(request);
+        } catch (const PricingError& e) {
+            if (message != nullptr) {
+                *message = e.what();
+            }
+            return e.kind();
+        }
+        ADD_FAILURE() << "no error for " << request.customer << " / " << request.sku;
+        return PricingErrorKind::InvalidRequest;
+    }
+    PriceResolver& resolver() {
+        if (!resolver_) {
+            resolver_ = std::make_unique<PriceResolver>(*store_);
+        }
+        return *resolver_;
+    }
+
+    testing::TempDir dir_;
+    std::unique_ptr<testing::TestPostgres> pg_;
+    std::string database_;
+    std::unique_ptr<store::Webstore> store_;
+    std::unique_ptr<PriceResolver> resolver_;
+};
+
+std::map<std::string, Outcome> outcomes(const std::vector<Candidate>& candidates) {
+    std::map<std::string, Outcome> out;
+    for (const auto& c : candidates) {
+        out[c.rule.rule_id] = c.outcome;
+    }
+    return out;
+}
+
+TEST_P(PriceResolverTest, ReadsEveryRuleOfTheItemAndExplainsWhyEachWonOrNot) {
+    rule({.id = "E-1", .price = "19.00"});
+    rule({.id = "PL-1", .scope = "price_list", .key = "PL1", .price = "18.00"});
+    rule({.id = "PL-2", .scope = "price_list", .key = "PL2", .price = "1.00"});
+    rule({.id = "G-1",
+          .scope = "customer_group",
+          .key = "G1",
+          .percent = "12.5",
+          .min = "10",
+          .max = "50.5",
+          .from = "2026-06-01",
+          .to = "2026-12-31"});
+    rule({.id = "C-1", .scope = "customer", .key = "C1", .price = "15.00", .from = "2027-01-01"});
+    rule({.id = "C-2", .scope = "customer", .key = "C2", .price = "1.00"});
+    rule({.id = "C-OLD", .scope = "customer", .key = "C1", .price = "1.00", .active = false});
+    rule({.id = "X-1", .sku = "A2", .price = "1.00"});
+
+    const auto q = price("C1", "A1", "10");
+    EXPECT_EQ(q.unit_price.toString(), "15.75 EUR");  // 12.5 % off the price list's 18.00
+    EXPECT_EQ(q.line_total.toString(), "157.50 EUR");
+    ASSERT_NE(q.winner(), nullptr);
+    const auto& w = q.winner()->rule;
+    EXPECT_EQ(w.rule_id, "G-1");
+    EXPECT_EQ(w.scope, model::PriceScope::CustomerGroup);
+    EXPECT_EQ(w.scope_key, "G1");
+    EXPECT_EQ(w.discount_percent, dec("12.5"));
+    EXPECT_EQ(w.min_quantity, dec("10"));
+    EXPECT_EQ(w.max_quantity, dec("50.5"));
+    EXPECT_EQ(w.valid_from, "2026-06-01");
+    EXPECT_EQ(w.valid_to, "2026-12-31");
+    EXPECT_EQ(w.currency, "EUR");
+    EXPECT_EQ(q.winner()->base_rule, "PL-1");
+    EXPECT_EQ(outcomes(q.candidates), (std::map<std::string, Outcome>{{"C-1", Outcome::NotYetValid},
+                                                                      {"C-2", Outcome::OtherCustomer},
+                                                                      {"C-OLD", Outcome::Inactive},
+                                                                      {"G-1", Outcome::Won},
+                                                                      {"PL-1", Outcome::BaseOfWinner},
+                                                                      {"PL-2", Outcome::OtherPriceList},
+                                                                      {"E-1", Outcome::OutrankedByScope}}));
+    EXPECT_EQ(reason(q.basis, q.candidates.front()), "valid from 2027-01-01, after 2026-11-27");
+
+    // Without explain only the customer's own active rules are read: the same price, nothing about others.
+    const auto lean = price("C1", "A1", "10", "2026-11-27", false);
+    EXPECT_EQ(lean.unit_price, q.unit_price);
+    EXPECT_EQ(lean.winner()->rule, w);
+    EXPECT_EQ(outcomes(lean.candidates), (std::map<std::string, Outcome>{{"C-1", Outcome::NotYetValid},
+                                                                         {"G-1", Outcome::Won},
+                                                                         {"PL-1", Outcome::BaseOfWinner},
+                                                                         {"E-1", Outcome::OutrankedByScope}}));
+
+    // Below the group's tier the price list's price holds; from 1 January the customer's own price.
+    EXPECT_EQ(price("C1", "A1", "9.999999").winner()->rule.rule_id, "PL-1");
+    EXPECT_EQ(price("C1", "A1", "50.5").winner()->rule.rule_id, "PL-1");  // max is exclusive
+    EXPECT_EQ(price("C1", "A1", "10", "2027-01-01").unit_price.toString(), "15.00 EUR");
+    // A customer without group or price list gets the everyone price.
+    EXPECT_EQ(price("C2", "A1", "10").winner()->rule.rule_id, "C-2");
+    EXPECT_EQ(price("C2", "A2").winner()->rule.rule_id, "X-1");
+}
+
+TEST_P(PriceResolverTest, UnknownAndInactiveCustomersAndItemsAreTypedErrors) {
+    PriceRequest request;
+    request.customer = "C404";
+    request.sku = "A1";
+    std::string message;
+    EXPECT_EQ(errorOf(request, &message), PricingErrorKind::UnknownCustomer);
+    EXPECT_EQ(message, "unknown customer C404: no such customer code");
+    request.customer = "C4";
+    EXPECT_EQ(errorOf(request, &message), PricingErrorKind::InactiveCustomer);
+    EXPECT_EQ(message, "customer C4 is inactive: the ERP no longer has it");
+    request.customer = "C1";
+    request.sku = "NOPE";
+    EXPECT_EQ(errorOf(request, &message), PricingErrorKind::UnknownItem);
+    EXPECT_EQ(message, "unknown item NOPE: no such SKU");
+    request.sku = "A9";
+    EXPECT_EQ(errorOf(request, &message), PricingErrorKind::InactiveItem);
+    EXPECT_EQ(message, "item A9 is inactive: it is no longer sold");
+}
+
+TEST_P(PriceResolverTest, MalformedRequestsAreRefusedBeforeAnyLookUp) {
+    PriceRequest request;
+    request.customer = "C1";
+    request.sku = "A1";
+    request.date = "2026-02-30";
+    std::string message;
+    EXPECT_EQ(errorOf(request, &message), PricingErrorKind::InvalidRequest);
+    EXPECT_EQ(message, "date '2026-02-30' is not a date (YYYY-MM-DD)");
+    request.date.reset();
+    request.currency = "eur";
+    EXPECT_EQ(errorOf(request, &message), PricingErrorKind::InvalidRequest);
+    EXPECT_THAT(message, HasSubstr("currency 'eur'"));
+    request.currency.reset();
+    request.quantity = Decimal();
+    EXPECT_EQ(errorOf(request, &message), PricingErrorKind::InvalidRequest);
+    EXPECT_EQ(message, "quantity 0 must be greater than zero");
+    request.quantity = dec("-1");
+    EXPECT_EQ(errorOf(request), PricingErrorKind::InvalidRequest);
+}
+
+TEST_P(PriceResolverTest, BlockedCustomersArePricedAndFlagged) {
+    rule({.id = "G-1", .scope = "customer_group", .key = "G1", .price = "17.00"});
+    const auto q = price("C3", "A1");
+    EXPECT_TRUE(q.basis.customer.blocked);
+    EXPECT_EQ(q.unit_price.toString(), "17.00 EUR");
+    EXPECT_FALSE(price("C1", "A1").basis.customer.blocked);
+}
+
+TEST_P(PriceResolverTest, AnotherCurrencyUsesOnlyRulesInItAndOtherwiseThereIsNoPrice) {
+    rule({.id = "PL-1", .scope = "price_list", .key = "PL1", .price = "18.00"});
+    rule({.id = "PL-1-USD", .scope = "price_list", .key = "PL1", .price = "21.00", .currency = "USD"});
+    PriceRequest request;
+    request.customer = "C1";
+    request.sku = "A1";
+    request.date = "2026-11-27";
+    request.currency = "USD";
+    auto q = resolver().price(request);
+    EXPECT_EQ(q.unit_price.toString(), "21.00 USD");
+    EXPECT_EQ(outcomes(q.candidates).at("PL-1"), Outcome::OtherCurrency);
+    // A3 is listed in USD only: the customer's EUR has no price.
+    request.currency.reset();
+    request.sku = "A3";
+    std::string message;
+    EXPECT_EQ(errorOf(request, &message), PricingErrorKind::NoPrice);
+    EXPECT_EQ(
+        message,
+        "no price for item A3 in EUR for customer C1 on 2026-11-27: no rule applies and the list price is in USD");
+    request.currency = "USD";
+    EXPECT_EQ(resolver().price(request).unit_price.toString(), "100.00 USD");
+}
+
+TEST_P(PriceResolverTest, TiesResolveTheSameWhicheverOrderTheRulesWereWritten) {
+    rule({.id = "R-b", .scope = "customer", .key = "C1", .price = "12.00"});
+    rule({.id = "R-a", .scope = "customer", .key = "C1", .price = "12.00"});
+    rule({.id = "R-c", .scope = "customer", .key = "C1", .percent = "40"});  // 12.00 too
+    const auto q = price("C1", "A1");
+    EXPECT_EQ(q.winner()->rule.rule_id, "R-a");
+    EXPECT_EQ(outcomes(q.candidates).at("R-b"), Outcome::LostOnRuleId);
+    EXPECT_EQ(outcomes(q.candidates).at("R-c"), Outcome::LostOnRuleId);
+}
+
+TEST_P(PriceResolverTest, TheDefaultDayIsTodayInUtc) {
+    const std::string today = todayUtc();
+    rule({.id = "TODAY", .scope = "customer", .key = "C1", .price = "3.00", .from = today, .to = today});
+    PriceRequest request;
+    request.customer = "C1";
+    request.sku = "A1";
+    const auto q = resolver().price(request);
+    EXPECT_EQ(q.basis.date, today);
+    EXPECT_EQ(q.winner()->rule.rule_id, "TODAY");
+    EXPECT_EQ(q.basis.quantity, dec("1"));
+}
+
+TEST_P(PriceResolverTest, ACartPricesEveryLineAndNamesTheLinesWithoutAPrice) {
+    rule({.id = "C-1", .scope = "customer", .key = "C1", .price = "0.125"});
+    rule({.id = "C-2", .sku = "A2", .scope = "customer", .key = "C1", .percent = "10", .min = "5"});
+    CartRequest cart;
+    cart.customer = "C1";
+    cart.date = "2026-11-27";
+    cart.lines = {{"A1", dec("3")}, {"A2", dec("5")}, {"NOPE", dec("1")}, {"A2", dec("1")},
+                  {"A3", dec("1")}, {"A9", dec("1")}, {"A1", dec("0")}};
+    const auto c = resolver().priceCart(cart);
+    EXPECT_EQ(c.customer.code, "C1");
+    EXPECT_EQ(c.currency, "EUR");
+    ASSERT_EQ(c.lines.size(), 7u);
+    EXPECT_EQ(c.lines[0].quote->line_total.toString(), "0.38 EUR");  // 3 × 0.125 = 0.375, half up
+    EXPECT_EQ(c.lines[1].quote->unit_price.toString(), "4.95 EUR");  // 10 % off 5.50 from 5 pieces
+    EXPECT_EQ(c.lines[1].quote->line_total.toString(), "24.75 EUR");
+    EXPECT_EQ(c.lines[2].error->kind(), PricingErrorKind::UnknownItem);
+    EXPECT_EQ(c.lines[3].quote->unit_price.toString(), "5.50 EUR");  // below the tier: the list price
+    EXPECT_EQ(c.lines[4].error->kind(), PricingErrorKind::NoPrice);
+    EXPECT_EQ(c.lines[5].error->kind(), PricingErrorKind::InactiveItem);
+    EXPECT_EQ(c.lines[6].error->kind(), PricingErrorKind::InvalidRequest);
+    EXPECT_FALSE(c.lines[2].quote.has_value());
+    EXPECT_EQ(c.total.toString(), "30.63 EUR");  // 0.38 + 24.75 + 5.50
+    EXPECT_FALSE(c.complete);
+    // Lean by default: no rule of other customers in a cart's quotes.
+    EXPECT_EQ(c.lines[0].quote->candidates.size(), 1u);
+
+    cart.customer = "C404";
+    try {
+        resolver().priceCart(cart);
+        ADD_FAILURE() << "an unknown customer's cart has no price";
+    } catch (const PricingError& e) {
+        EXPECT_EQ(e.kind(), PricingErrorKind::UnknownCustomer);
+    }
+    cart.customer = "C1";
+    cart.lines = {{"A1", dec("2")}};
+    const auto whole = resolver().priceCart(cart);
+    EXPECT_TRUE(whole.complete);
+    EXPECT_EQ(whole.total.toString(), "0.25 EUR");
+}
+
+TEST_P(PriceResolverTest, ACartInsideTheCallersTransactionUsesIt) {
+    rule({.id = "C-1", .scope = "customer", .key = "C1", .price = "7.00"});
+    CartRequest cart;
+    cart.customer = "C1";
+    cart.date = "2026-11-27";
+    cart.lines = {{"A1", dec("1")}};
+    store_->session().begin();
+    exec("UPDATE price_rules SET unit_price = " + std::string(GetParam() == Backend::SQLite ? "'6.00'" : "6.00"));
+    EXPECT_EQ(resolver().priceCart(cart).total.toString(), "6.00 EUR");  // sees its own caller's uncommitted change
+    store_->session().rollback();
+    EXPECT_EQ(resolver().priceCart(cart).total.toString(), "7.00 EUR");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, PriceResolverTest, ::testing::Values(Backend::SQLite, Backend::PostgreSQL),
+                         [](const ::testing::TestParamInfo<Backend>& info) {
+                             return info.param == Backend::SQLite ? "SQLite" : "PostgreSQL";
+                         });
+
+}  // namespace
+}  // namespace syncline::pricing
