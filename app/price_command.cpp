@@ -7,6 +7,7 @@
 #include "app/commands.h"
 #include "app/exit_codes.h"
 #include "engine/model/currency.h"
+#include "engine/pricing/freshness.h"
 #include "engine/pricing/price_resolver.h"
 
 namespace syncline::app {
@@ -121,7 +122,22 @@ std::string candidateTable(const QuoteBasis& basis, const std::vector<Candidate>
     return out;
 }
 
-void printQuote(const pricing::PriceQuote& q) {
+nlohmann::json freshnessJson(const pricing::Freshness& f) {
+    return {{"synced_at", orNull(f.synced_at)},
+            {"synced_age_s", f.age_s ? nlohmann::json(*f.age_s) : nlohmann::json(nullptr)},
+            {"warnings", f.warning ? nlohmann::json::array({*f.warning}) : nlohmann::json::array()}};
+}
+
+void printFreshness(const pricing::Freshness& f) {
+    if (f.synced_at) {
+        std::cout << "synced      " << *f.synced_at << " (" << pricing::describeAge(*f.age_s) << " ago)\n";
+    }
+    if (f.warning) {
+        std::cout << "warning     " << *f.warning << "\n";
+    }
+}
+
+void printQuote(const pricing::PriceQuote& q, const pricing::Freshness& freshness) {
     const auto& b = q.basis;
     std::cout << heading(b);
     std::cout << "unit price  " << amountText(q.unit_price.amount, b.currency) << " " << b.currency << "\n";
@@ -142,6 +158,7 @@ void printQuote(const pricing::PriceQuote& q) {
         std::cout << "blocked     customer " << b.customer.code
                   << " is blocked in the ERP: this is its price, but it must not place orders\n";
     }
+    printFreshness(freshness);
     if (q.candidates.empty()) {
         std::cout << "\nthe item has no price rules\n";
     } else {
@@ -182,15 +199,20 @@ int commandPrice(const GlobalOptions& options, const PriceOptions& price) {
         const auto config = loadConfig(options);
         auto webstore = openWebstore(config);
         const auto quote = pricing::PriceResolver(*webstore).price(request);
+        const auto freshness = pricing::pricesFreshness(*webstore, config.pricing.max_age_s);
+        if (freshness.warning) {
+            std::cerr << "syncline price: warning: " << *freshness.warning << "\n";
+        }
         if (options.json) {
             auto out = basisJson(quote.basis, quote.candidates);
             out["unit_price"] = amountText(quote.unit_price.amount, quote.basis.currency);
             out["line_total"] = amountText(quote.line_total.amount, quote.basis.currency);
             out["source"] = std::string(pricing::toString(quote.source));
             out["rule"] = quote.winner() ? candidateJson(quote.basis, *quote.winner()) : nlohmann::json(nullptr);
+            out.update(freshnessJson(freshness));
             std::cout << out.dump(2) << "\n";
         } else {
-            printQuote(quote);
+            printQuote(quote, freshness);
         }
         return kExitOk;
     } catch (const pricing::PricingError& e) {

@@ -572,6 +572,7 @@ Config load(const std::string& path) {
     config.webstore.idle_in_transaction_timeout_s = config.lease_s;
     readErp(reader, config);
     config.sync.overlap_seconds = reader.integer("sync.overlap_seconds", 300);
+    config.pricing.max_age_s = static_cast<int>(reader.integer("pricing.max_age_s", 93600));
     config.sync.max_deactivate_percent = reader.integer("sync.max_deactivate_percent", 20);
     readOwnership(root, config.ownership);
     readSchedules(root, absolute, config, reader.issues);

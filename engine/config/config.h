@@ -60,16 +60,21 @@ struct SyncConfig {
     int max_deactivate_percent = 20;
 };
 
+struct PricingConfig {
+    int max_age_s = 93600;  ///< [pricing] max_age_s: older synced prices carry a warning
+};
+
 struct Config {
-    std::string path;       ///< absolute path of the file it was read from
-    std::string node_name;  ///< this engine node's name in runs, leases and the audit log
-    int lease_s = 30;              ///< [engine] lease_s: a job's lease lasts this long unless renewed
-    int shutdown_timeout_s = 30;   ///< [engine] shutdown_timeout_s: SIGTERM ends the process within this bound
+    std::string path;             ///< absolute path of the file it was read from
+    std::string node_name;        ///< this engine node's name in runs, leases and the audit log
+    int lease_s = 30;             ///< [engine] lease_s: a job's lease lasts this long unless renewed
+    int shutdown_timeout_s = 30;  ///< [engine] shutdown_timeout_s: SIGTERM ends the process within this bound
     LogConfig log;
     store::ConnectionSettings webstore;  ///< password filled from its secret
     Secret webstore_password;
     ErpConfig erp;
     SyncConfig sync;
+    PricingConfig pricing;
     conflict::Ownership ownership = conflict::Ownership::defaults();  ///< [ownership.*] over the defaults
     std::vector<schedule::JobSchedule> schedules;  ///< [schedule.<job>], in knownJobs() order; others run when asked
 };

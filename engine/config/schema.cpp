@@ -101,6 +101,10 @@ const std::vector<KeySpec>& configSchema() {
                 "incremental pulls re-read this many seconds before the watermark (late commits, equal timestamps)"),
         integer("sync.max_deactivate_percent", 0, 100,
                 "a full pull that would deactivate more than this share of an entity is refused"),
+        table("pricing", "price look-ups (`syncline price`)"),
+        integer("pricing.max_age_s", 60, 31536000,
+                "a price reply carries a warning when the prices job last succeeded longer ago than this (default "
+                "93600: a daily job that missed a day)"),
         table("schedule",
               "when the engine runs each job by itself, per job (catalog, stock, customers, prices, order_push, "
               "order_status); jobs without a table run only when asked (`syncline run`)"),

@@ -349,5 +349,37 @@ TEST_F(PricingOnTheDemoErp, PriceCommandPrintsThePriceTheRuleAndEveryCandidate) 
     EXPECT_THAT(r.err, HasSubstr("no price for item " + b.item.sku + " in JPY"));
 }
 
+TEST_F(PricingOnTheDemoErp, AReplySaysHowOldTheSyncedPricesAreAndWarnsWhenTheyAreTooOld) {
+    const auto sku = webstore_->sql().value("SELECT MIN(sku) FROM products WHERE active = 1");
+    const auto customer = webstore_->sql().value("SELECT MIN(code) FROM customers WHERE active = 1");
+    auto r = syncline({"--json", "price", customer, sku, "1", "--date", kAsOf});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    EXPECT_TRUE(j["synced_at"].is_string());
+    EXPECT_LT(j["synced_age_s"].get<long long>(), 3600) << "the prices job ran moments ago";
+    EXPECT_TRUE(j["warnings"].empty()) << j["warnings"];
+
+    // The prices job last succeeded long ago (a failed run since does not count).
+    const auto kept = webstore_->sql().value("SELECT MAX(finished_at) FROM job_runs WHERE job = 'prices'");
+    webstore_->sql().execute("UPDATE job_runs SET finished_at = '2026-01-01T00:00:00Z' WHERE job = 'prices'");
+    webstore_->sql().execute(
+        "INSERT INTO job_runs (job, triggered_by, node, status, started_at, finished_at) VALUES ('prices', 'manual', "
+        "'test', 'failed', '" +
+        kept + "', '" + kept + "')");
+    r = syncline({"--json", "price", customer, sku, "1", "--date", kAsOf});
+    EXPECT_EQ(r.exit_code, 0) << "stale prices still answer, with a warning";
+    j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["synced_at"], "2026-01-01T00:00:00Z");
+    ASSERT_EQ(j["warnings"].size(), 1u);
+    EXPECT_THAT(j["warnings"][0].get<std::string>(), HasSubstr("more than [pricing] max_age_s (1 d 2 h)"));
+    EXPECT_THAT(r.err, HasSubstr("warning: the synced prices are"));
+    r = syncline({"price", customer, sku, "1", "--date", kAsOf});
+    EXPECT_THAT(r.out, HasSubstr("synced      2026-01-01T00:00:00Z ("));
+    EXPECT_THAT(r.out, HasSubstr("warning     the synced prices are"));
+
+    webstore_->sql().execute("DELETE FROM job_runs WHERE job = 'prices' AND status = 'failed' AND node = 'test'");
+    webstore_->sql().execute("UPDATE job_runs SET finished_at = '" + kept + "' WHERE job = 'prices'");
+}
+
 }  // namespace
 }  // namespace syncline
