@@ -122,6 +122,41 @@ TEST(ServeSqlite, FiresTheJobOnScheduleRefusesASecondDaemonAndStopsOnSigterm) {
     EXPECT_EQ(webstore.count("job_runs", "status = 'running'"), 0);
 }
 
+// The daemon was down for a minute: the firings it missed are run once (run_once) or recorded as skipped (skip).
+TEST(ServeSqlite, FiringsMissedWhileNoDaemonRanFollowEachJobsMisfirePolicy) {
+    TempDir dir;
+    DemoErp erp(Backend::SQLite, dir.path());
+    TestWebstore webstore(Backend::SQLite, dir.path(), "shop");
+    const auto config = writeNodeConfig(dir.path(), erp, webstore, "node-a", 10,
+                                        "[schedule.stock]\nevery_s = 20\nmisfire = \"run_once\"\n"
+                                        "[schedule.catalog]\nevery_s = 20\nmisfire = \"skip\"\n");
+    ASSERT_EQ(testing::runProcess(command(config, {"migrate"}), env(erp, webstore)).exit_code, 0);
+    // The last firings any daemon took, a minute and a half ago.
+    const auto before = textRows(webstore.sql(), "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-90 seconds')")[0][0];
+    for (const std::string job : {"stock", "catalog"}) {
+        webstore.sql().execute("INSERT INTO job_firings (job, firing, node, outcome, claimed_at) VALUES ('" + job +
+                               "', '" + before + "', 'node-a', 'ran', '" + before + "')");
+    }
+    ChildProcess daemon(command(config, {"serve"}), env(erp, webstore));
+    for (int i = 0; i < 100 && webstore.count("job_runs", "job = 'stock' AND status <> 'running'") == 0; ++i) {
+        sleepSeconds(0.1);
+    }
+    sleepSeconds(0.5);
+    daemon.kill(SIGTERM);
+    const auto end = daemon.wait();
+    EXPECT_EQ(end.exit_code, 0) << end.err;
+    EXPECT_THAT(end.err, HasSubstr("misfire policy run_once"));
+    EXPECT_THAT(end.err, HasSubstr("misfire policy skip"));
+
+    const auto stock = textRows(webstore.sql(), "SELECT firing, status FROM job_runs WHERE job = 'stock'");
+    ASSERT_EQ(stock.size(), 1u) << "several missed firings run once";
+    EXPECT_GT(stock[0][0], before);
+    EXPECT_EQ(stock[0][1], "succeeded");
+    EXPECT_EQ(webstore.count("job_runs", "job = 'catalog'"), 0) << "skip: the missed firings do not run";
+    EXPECT_EQ(webstore.count("job_firings", "job = 'catalog' AND outcome = 'skipped'"), 1);
+    EXPECT_EQ(webstore.count("job_firings", "job = 'stock' AND outcome = 'ran'"), 2);
+}
+
 TEST(ServePostgres, ThreeDaemonsRunEachFiringExactlyOnce) {
     TestPostgres pg;
     TempDir dir;
