@@ -105,10 +105,12 @@ void HeldLease::fence(store::Webstore& store) {
                                                              "back, the next run goes on from the last commit"});
     }
     try {
-        if (lost_) {
-            throw lease::LeaseLost("the lease on job " + lease_.job + " was lost (not renewed in time or taken over)");
-        }
+        // The stored token says best what happened (taken over, and by whom); the heartbeat's flag covers a lease
+        // that expired while nobody took it yet.
         lease::LeaseStore(store, duration_).check(lease_);
+        if (lost_) {
+            throw lease::LeaseLost("the lease on job " + lease_.job + " expired before it could be renewed");
+        }
     } catch (const lease::LeaseLost& e) {
         lost_ = true;
         throw sync::RunStopped("failed", connector::Error{connector::ErrorKind::Transient, "lease-lost", e.what()});

@@ -82,6 +82,15 @@ void sleepSeconds(double s) {
     std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int>(s * 1000)));
 }
 
+/// Polls `done` every half second until it holds or `deadline_s` pass; the caller's assertions say what was missing.
+template <typename Done>
+void waitUntil(double deadline_s, Done done) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int>(deadline_s * 1000));
+    while (!done() && std::chrono::steady_clock::now() < end) {
+        sleepSeconds(0.5);
+    }
+}
+
 TEST(ServeSqlite, FiresTheJobOnScheduleRefusesASecondDaemonAndStopsOnSigterm) {
     TempDir dir;
     DemoErp erp(Backend::SQLite, dir.path());
@@ -171,7 +180,10 @@ TEST(ServePostgres, ThreeDaemonsRunEachFiringExactlyOnce) {
     for (const auto& c : configs) {
         daemons.push_back(std::make_unique<ChildProcess>(command(c, {"serve"}), env(erp, webstore)));
     }
-    sleepSeconds(60);
+    // At least 25 firings (a minute at full speed; a slower machine, or a sanitizer build, takes longer).
+    waitUntil(180, [&] {
+        return webstore.count("job_runs", "job = 'stock' AND triggered_by = 'schedule' AND status <> 'running'") >= 25;
+    });
     for (auto& d : daemons) {
         d->kill(SIGTERM);
     }
@@ -182,7 +194,7 @@ TEST(ServePostgres, ThreeDaemonsRunEachFiringExactlyOnce) {
     const auto per_firing = textRows(
         webstore.sql(),
         "SELECT firing, COUNT(*) FROM job_runs WHERE job = 'stock' AND triggered_by = 'schedule' GROUP BY firing");
-    EXPECT_GE(per_firing.size(), 25u) << "every 2 s for a minute";
+    EXPECT_GE(per_firing.size(), 25u) << "a firing every 2 s, for up to three minutes";
     for (const auto& row : per_firing) {
         EXPECT_EQ(row[1], "1") << "firing " << row[0] << " ran more than once";
     }
@@ -233,7 +245,8 @@ TEST(ServePostgres, DaemonsReconnectAfterPostgresRestartsAndGoOn) {
     const auto restarted = cluster.restart();
     ASSERT_EQ(restarted.exit_code, 0) << restarted.out << restarted.err;
     const auto restart_done = textRows(webstore.sql(), "SELECT CAST(now() AS TEXT)")[0][0];
-    sleepSeconds(8);
+    const std::string after_restart = "job = 'stock' AND status = 'succeeded' AND started_at > '" + restart_done + "'";
+    waitUntil(90, [&] { return webstore.count("job_runs", after_restart) >= 4; });
     for (auto& d : daemons) {
         d->kill(SIGTERM);
     }
@@ -244,10 +257,7 @@ TEST(ServePostgres, DaemonsReconnectAfterPostgresRestartsAndGoOn) {
         EXPECT_EQ(end.exit_code, 0) << end.err;
         logs += end.err;
     }
-    EXPECT_GE(
-        webstore.count("job_runs", "job = 'stock' AND status = 'succeeded' AND started_at > '" + restart_done + "'"), 4)
-        << "the daemons went on after the restart\n"
-        << logs;
+    EXPECT_GE(webstore.count("job_runs", after_restart), 4) << "the daemons went on after the restart\n" << logs;
     const auto per_firing = textRows(webstore.sql(),
                                      "SELECT firing, COUNT(*) FROM job_runs WHERE job = 'stock' AND triggered_by = "
                                      "'schedule' AND status = 'succeeded' GROUP BY firing");
