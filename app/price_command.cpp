@@ -2,12 +2,10 @@
 #include <algorithm>
 #include <iostream>
 
-#include <nlohmann/json.hpp>
-
 #include "app/commands.h"
 #include "app/exit_codes.h"
-#include "engine/model/currency.h"
 #include "engine/pricing/freshness.h"
+#include "engine/pricing/price_json.h"
 #include "engine/pricing/price_resolver.h"
 
 namespace syncline::app {
@@ -15,22 +13,9 @@ namespace syncline::app {
 namespace {
 
 using model::Decimal;
+using pricing::amountText;
 using pricing::Candidate;
 using pricing::QuoteBasis;
-
-// An amount with at least its currency's minor digits ("12.50"), and more when it has them ("0.0125"): never rounded.
-std::string amountText(const Decimal& amount, const std::string& currency) {
-    const auto c = model::Currency::fromCode(currency);
-    return c ? amount.toString(std::max(c->minorDigits(), amount.fractionalDigits())) : amount.toString();
-}
-
-nlohmann::json orNull(const std::optional<std::string>& value) {
-    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-}
-
-nlohmann::json amountOrNull(const std::optional<Decimal>& value, const std::string& currency) {
-    return value ? nlohmann::json(amountText(*value, currency)) : nlohmann::json(nullptr);
-}
 
 std::string terms(const model::PriceRule& r) {
     return r.unit_price ? amountText(*r.unit_price, r.currency) + " " + r.currency
@@ -43,48 +28,6 @@ std::string quantityBand(const model::PriceRule& r) {
 
 std::string validity(const model::PriceRule& r) {
     return r.valid_from + ".." + r.valid_to.value_or("");
-}
-
-nlohmann::json candidateJson(const QuoteBasis& basis, const Candidate& c) {
-    const auto& r = c.rule;
-    return {{"rule_id", r.rule_id},
-            {"scope", std::string(model::toString(r.scope))},
-            {"scope_key", r.scope_key},
-            {"kind", r.unit_price ? "absolute" : "percent"},
-            {"unit_price", amountOrNull(r.unit_price, r.currency)},
-            {"discount_percent", r.discount_percent ? nlohmann::json(r.discount_percent->toString()) : nullptr},
-            {"currency", r.currency},
-            {"min_quantity", r.min_quantity.toString()},
-            {"max_quantity", r.max_quantity ? nlohmann::json(r.max_quantity->toString()) : nullptr},
-            {"valid_from", r.valid_from},
-            {"valid_to", orNull(r.valid_to)},
-            {"active", c.active},
-            {"price", amountOrNull(c.price, basis.currency)},
-            {"base_price", amountOrNull(c.base_price, basis.currency)},
-            {"base_rule", orNull(c.base_rule)},
-            {"outcome", std::string(pricing::toString(c.outcome))},
-            {"reason", pricing::reason(basis, c)}};
-}
-
-nlohmann::json basisJson(const QuoteBasis& b, const std::vector<Candidate>& candidates) {
-    auto list = nlohmann::json::array();
-    for (const auto& c : candidates) {
-        list.push_back(candidateJson(b, c));
-    }
-    return {{"customer",
-             {{"code", b.customer.code},
-              {"customer_group", b.customer.customer_group},
-              {"price_list", b.customer.price_list},
-              {"currency", b.customer.currency},
-              {"blocked", b.customer.blocked}}},
-            {"item",
-             {{"sku", b.item.sku},
-              {"list_price", amountText(b.item.list_price, b.item.currency)},
-              {"currency", b.item.currency}}},
-            {"quantity", b.quantity.toString()},
-            {"date", b.date},
-            {"currency", b.currency},
-            {"candidates", std::move(list)}};
 }
 
 std::string heading(const QuoteBasis& b) {
@@ -120,12 +63,6 @@ std::string candidateTable(const QuoteBasis& basis, const std::vector<Candidate>
         }
     }
     return out;
-}
-
-nlohmann::json freshnessJson(const pricing::Freshness& f) {
-    return {{"synced_at", orNull(f.synced_at)},
-            {"synced_age_s", f.age_s ? nlohmann::json(*f.age_s) : nlohmann::json(nullptr)},
-            {"warnings", f.warning ? nlohmann::json::array({*f.warning}) : nlohmann::json::array()}};
 }
 
 void printFreshness(const pricing::Freshness& f) {
@@ -169,11 +106,7 @@ void printQuote(const pricing::PriceQuote& q, const pricing::Freshness& freshnes
 int refuse(const GlobalOptions& options, const pricing::PricingError& e) {
     std::cerr << "syncline price: " << e.what() << "\n";
     if (options.json) {
-        nlohmann::json out = {{"error", std::string(pricing::toString(e.kind()))}, {"message", e.what()}};
-        if (e.basis()) {
-            out.update(basisJson(*e.basis(), e.candidates()));
-        }
-        std::cout << out.dump(2) << "\n";
+        std::cout << pricing::errorJson(e).dump(2) << "\n";
     } else if (e.basis() && !e.candidates().empty()) {
         std::cout << heading(*e.basis()) << "\n" << candidateTable(*e.basis(), e.candidates());
     }
@@ -204,12 +137,8 @@ int commandPrice(const GlobalOptions& options, const PriceOptions& price) {
             std::cerr << "syncline price: warning: " << *freshness.warning << "\n";
         }
         if (options.json) {
-            auto out = basisJson(quote.basis, quote.candidates);
-            out["unit_price"] = amountText(quote.unit_price.amount, quote.basis.currency);
-            out["line_total"] = amountText(quote.line_total.amount, quote.basis.currency);
-            out["source"] = std::string(pricing::toString(quote.source));
-            out["rule"] = quote.winner() ? candidateJson(quote.basis, *quote.winner()) : nlohmann::json(nullptr);
-            out.update(freshnessJson(freshness));
+            auto out = pricing::quoteJson(quote);
+            out.update(pricing::freshnessJson(freshness));
             std::cout << out.dump(2) << "\n";
         } else {
             printQuote(quote, freshness);

@@ -25,6 +25,9 @@
 
 #include "app/commands.h"
 #include "app/exit_codes.h"
+#include "app/http_api.h"
+#include "app/live_prices.h"
+#include "app/pricing_thrift.h"
 #include "engine/audit/audit_log.h"
 #include "engine/lease/lease.h"
 #include "engine/store/transaction.h"
@@ -118,6 +121,10 @@ class Daemon {
     std::map<pid_t, std::string> children_;
     sys_seconds last_resume_scan_{};
     std::mt19937 random_{std::random_device{}()};
+    // The pricing APIs ([api]); they keep the config they started with until the daemon restarts.
+    std::unique_ptr<PricingService> pricing_;
+    std::unique_ptr<HttpPricingServer> http_;
+    std::unique_ptr<ThriftPricingServer> thrift_;
 };
 
 store::Webstore& Daemon::store() {
@@ -413,6 +420,12 @@ void Daemon::tick() {
 
 int Daemon::shutdown() {
     notifySystemd("STOPPING=1");
+    if (http_) {
+        http_->stop();
+    }
+    if (thrift_) {
+        thrift_->stop();
+    }
     spdlog::info("stopping: {} run(s) in flight stop at their next commit (at most {} s)", children_.size(),
                  config_.shutdown_timeout_s);
     for (const auto& [pid, job] : children_) {
@@ -438,7 +451,29 @@ int Daemon::run() {
         return kExitSoftware;
     }
     planJobs(false);
-    if (jobs_.empty()) {
+    if (config_.api.enabled()) {
+        try {
+            const auto& api = config_.api;
+            pricing_ = std::make_unique<PricingService>(config_.webstore, config_.pricing.max_age_s, api.max_cart_lines,
+                                                        makeLivePrices(config_));
+            if (api.http_port != 0) {
+                http_ = std::make_unique<HttpPricingServer>(*pricing_, api);
+                http_->start();
+                spdlog::info("pricing API: JSON over HTTP on {}:{}", api.bind, http_->port());
+            }
+            if (api.thrift_port != 0) {
+                thrift_ = std::make_unique<ThriftPricingServer>(*pricing_, api);
+                thrift_->start();
+                spdlog::info("pricing API: Thrift PricingService on {}:{}", api.bind, thrift_->port());
+            }
+        } catch (const std::invalid_argument& e) {
+            spdlog::error("{}", e.what());
+            return kExitConfig;
+        } catch (const std::exception& e) {
+            spdlog::error("{}", e.what());
+            return kExitUnavailable;
+        }
+    } else if (jobs_.empty()) {
         spdlog::warn("no job has an enabled [schedule.<job>]: nothing will run until a SIGHUP brings one");
     }
     notifySystemd("READY=1\nSTATUS=scheduling " + std::to_string(jobs_.size()) + " job(s)");

@@ -159,10 +159,10 @@ class Reader {
         return p.is_absolute() ? p.string() : (fs::path(file_).parent_path() / p).lexically_normal().string();
     }
 
-    // Reads `<prefix>.password_env` or `<prefix>.password_file`.
-    Secret secret(const std::string& prefix) {
-        const std::string env_key = prefix + ".password_env";
-        const std::string file_key = prefix + ".password_file";
+    // Reads `<prefix>.<name>_env` or `<prefix>.<name>_file`.
+    Secret secret(const std::string& prefix, const std::string& name = "password") {
+        const std::string env_key = prefix + "." + name + "_env";
+        const std::string file_key = prefix + "." + name + "_file";
         const std::string env_name = string(env_key);
         const std::string file_name = path(file_key);
         if (!env_name.empty() && !file_name.empty()) {
@@ -181,7 +181,7 @@ class Reader {
             std::ifstream in(file_name);
             std::string line;
             if (!in || !std::getline(in, line) || line.empty()) {
-                issue(node(file_key), file_key, fmt::format("cannot read a password from {}", file_name));
+                issue(node(file_key), file_key, fmt::format("cannot read a {} from {}", name, file_name));
                 return {};
             }
             return Secret(line, "file " + file_name);
@@ -286,11 +286,12 @@ class Reader {
 
     void unknownKey(const toml::source_region& where, const std::string& key, const std::string& prefix,
                     const std::string& name) {
-        if (name == "password" || name == "pwd" || name == "secret") {
+        if (name == "password" || name == "pwd" || name == "secret" || name == "token") {
+            const std::string kind = name == "token" ? "token" : "password";
             issueAt(where, key,
-                    fmt::format("secrets are not accepted in the config file; set {0}.password_env (an environment "
-                                "variable's name) or {0}.password_file (a file's path) instead",
-                                prefix.empty() ? "<section>" : prefix));
+                    fmt::format("secrets are not accepted in the config file; set {0}.{1}_env (an environment "
+                                "variable's name) or {0}.{1}_file (a file's path) instead",
+                                prefix.empty() ? "<section>" : prefix, kind));
             return;
         }
         const auto allowed = keysUnder(prefix);
@@ -538,6 +539,24 @@ std::string ConfigIssue::format() const {
 ConfigError::ConfigError(std::vector<ConfigIssue> issues)
     : std::runtime_error(issues.empty() ? "invalid config" : issues.front().format()), issues_(std::move(issues)) {}
 
+void readApi(Reader& r, ApiConfig& api) {
+    api.bind = r.string("api.bind", "127.0.0.1");
+    api.http_port = static_cast<int>(r.integer("api.http_port", 0));
+    api.thrift_port = static_cast<int>(r.integer("api.thrift_port", 0));
+    api.token = r.secret("api", "token");
+    api.max_connections = static_cast<int>(r.integer("api.max_connections", 64));
+    api.max_request_bytes = static_cast<int>(r.integer("api.max_request_bytes", 1048576));
+    api.max_cart_lines = static_cast<int>(r.integer("api.max_cart_lines", 500));
+    if (api.enabled() && r.node("api.token_env") == nullptr && r.node("api.token_file") == nullptr) {
+        r.issue(nullptr, "api.token_env",
+                "an API is on (api.http_port or api.thrift_port), so it needs a token: set api.token_env or "
+                "api.token_file");
+    }
+    if (api.http_port != 0 && api.http_port == api.thrift_port) {
+        r.issue(r.node("api.thrift_port"), "api.thrift_port", "must differ from api.http_port");
+    }
+}
+
 Config load(const std::string& path) {
     std::error_code ec;
     const std::string absolute = fs::absolute(path, ec).lexically_normal().string();
@@ -574,6 +593,15 @@ Config load(const std::string& path) {
     config.sync.overlap_seconds = reader.integer("sync.overlap_seconds", 300);
     config.pricing.max_age_s = static_cast<int>(reader.integer("pricing.max_age_s", 93600));
     config.sync.max_deactivate_percent = reader.integer("sync.max_deactivate_percent", 20);
+    readApi(reader, config.api);
+    config.pricing.live.query = reader.string("pricing.live.query", "");
+    config.pricing.live.timeout_ms = static_cast<int>(reader.integer("pricing.live.timeout_ms", 300));
+    config.pricing.live.cache_ttl_s = static_cast<int>(reader.integer("pricing.live.cache_ttl_s", 60));
+    config.pricing.live.cache_entries = static_cast<int>(reader.integer("pricing.live.cache_entries", 10000));
+    if (config.pricing.live.enabled() && config.erp.dsn.empty() && config.erp.connection_string.empty()) {
+        reader.issue(reader.node("pricing.live.query"), "pricing.live.query",
+                     "live mode asks the ERP, so [erp] needs dsn or connection_string");
+    }
     readOwnership(root, config.ownership);
     readSchedules(root, absolute, config, reader.issues);
     if (!reader.issues.empty()) {

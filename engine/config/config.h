@@ -60,8 +60,32 @@ struct SyncConfig {
     int max_deactivate_percent = 20;
 };
 
+/// [pricing.live]: ask the ERP for each priced line too. Off while query is empty.
+struct LivePricingConfig {
+    std::string query;
+    int timeout_ms = 300;
+    int cache_ttl_s = 60;
+    int cache_entries = 10000;
+
+    bool enabled() const { return !query.empty(); }
+};
+
 struct PricingConfig {
     int max_age_s = 93600;  ///< [pricing] max_age_s: older synced prices carry a warning
+    LivePricingConfig live;
+};
+
+/// [api]: the pricing APIs of `syncline serve`. A port of 0 is off.
+struct ApiConfig {
+    std::string bind = "127.0.0.1";
+    int http_port = 0;
+    int thrift_port = 0;
+    Secret token;  ///< required when a port is set
+    int max_connections = 64;
+    int max_request_bytes = 1048576;
+    int max_cart_lines = 500;
+
+    bool enabled() const { return http_port != 0 || thrift_port != 0; }
 };
 
 struct Config {
@@ -75,6 +99,7 @@ struct Config {
     ErpConfig erp;
     SyncConfig sync;
     PricingConfig pricing;
+    ApiConfig api;
     conflict::Ownership ownership = conflict::Ownership::defaults();  ///< [ownership.*] over the defaults
     std::vector<schedule::JobSchedule> schedules;  ///< [schedule.<job>], in knownJobs() order; others run when asked
 };

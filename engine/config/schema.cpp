@@ -105,6 +105,28 @@ const std::vector<KeySpec>& configSchema() {
         integer("pricing.max_age_s", 60, 31536000,
                 "a price reply carries a warning when the prices job last succeeded longer ago than this (default "
                 "93600: a daily job that missed a day)"),
+        table("pricing.live",
+              "live mode of the pricing APIs: each priced line is also asked of the ERP, within a deadline; the "
+              "synced rules answer when it does not (docs/pricing.md)"),
+        str("pricing.live.query",
+            "SQL (or a stored procedure call) giving the ERP's unit price [and currency] for :customer, :sku, "
+            ":quantity, :currency, :date; unset: live mode off"),
+        integer("pricing.live.timeout_ms", 10, 60000,
+                "how long a price request waits for the ERP (one line, or a whole cart), default 300"),
+        integer("pricing.live.cache_ttl_s", 0, 86400, "an ERP answer is reused this long (0: never), default 60"),
+        integer("pricing.live.cache_entries", 0, 1000000, "answers kept at most, default 10000"),
+        table("api", "the pricing APIs that `syncline serve` offers (docs/pricing.md): JSON over HTTP and Thrift"),
+        str("api.bind", "address both APIs listen on (default 127.0.0.1: this machine only)"),
+        integer("api.http_port", 0, 65535, "JSON over HTTP (/api/v1/prices/...); 0 or unset: off"),
+        integer("api.thrift_port", 0, 65535, "Thrift PricingService, framed binary protocol; 0 or unset: off"),
+        str("api.token_env", "name of the environment variable holding the API token (required when an API is on)"),
+        str("api.token_file", "file holding the API token (first line)"),
+        integer("api.max_connections", 1, 1024,
+                "clients served at once per API, each on its own thread; more wait (default 64)"),
+        integer("api.max_request_bytes", 1024, 67108864,
+                "a larger request is refused before it is read (HTTP 413; Thrift: the connection is closed); "
+                "default 1048576"),
+        integer("api.max_cart_lines", 1, 100000, "lines in one cart request (default 500)"),
         table("schedule",
               "when the engine runs each job by itself, per job (catalog, stock, customers, prices, order_push, "
               "order_status); jobs without a table run only when asked (`syncline run`)"),

@@ -47,7 +47,15 @@ bool applied(Outcome outcome) {
 }
 
 std::string_view toString(PriceSource source) {
-    return source == PriceSource::Rule ? "rule" : "list_price";
+    switch (source) {
+        case PriceSource::Rule:
+            return "rule";
+        case PriceSource::ListPrice:
+            return "list_price";
+        case PriceSource::Live:
+            break;
+    }
+    return "live";
 }
 
 std::string_view toString(PricingErrorKind kind) {
@@ -69,6 +77,9 @@ std::string_view toString(PricingErrorKind kind) {
 }
 
 const Candidate* PriceQuote::winner() const {
+    if (source == PriceSource::Live) {
+        return nullptr;
+    }
     for (const auto& c : candidates) {
         if (c.outcome == Outcome::Won) {
             return &c;

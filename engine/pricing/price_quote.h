@@ -81,10 +81,11 @@ struct Candidate {
     std::string beaten_by;                     ///< Outranked and Lost*: the rule_id that won over it
 };
 
-/// Whether the price came from a rule or from the item's list price.
-enum class PriceSource { Rule, ListPrice };
+/// Whether the price came from a rule, from the item's list price, or live from the ERP (the pricing APIs' live
+/// mode; the candidates then say what the synced rules give, and synced_unit_price holds it).
+enum class PriceSource { Rule, ListPrice, Live };
 
-/// "rule", "list_price".
+/// "rule", "list_price", "live".
 std::string_view toString(PriceSource source);
 
 /// A price: the unit price (exact, up to 6 places), the line total (rounded to the currency's minor unit, half up)
@@ -95,8 +96,9 @@ struct PriceQuote {
     model::Money line_total;
     PriceSource source = PriceSource::ListPrice;
     std::vector<Candidate> candidates;
+    std::optional<model::Decimal> synced_unit_price;  ///< source Live: the unit price of the synced rules
 
-    /// The rule that gave the price; nullptr when it is the list price.
+    /// The rule that gave the price; nullptr when it is the list price or a live price.
     const Candidate* winner() const;
 };
 

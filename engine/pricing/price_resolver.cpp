@@ -364,6 +364,8 @@ CartQuote PriceResolver::priceCart(const CartRequest& cart) {
     out.lines.reserve(cart.lines.size());
     for (const auto& line : cart.lines) {
         PricedLine priced;
+        priced.sku = line.sku;
+        priced.quantity = line.quantity;
         try {
             priced.quote = priceLine(out.customer, line.sku, line.quantity, currency, date, cart.explain);
             out.total = out.total + priced.quote->line_total;

@@ -46,6 +46,8 @@ struct CartRequest {
 
 /// A cart line's price, or why it has none (UnknownItem, InactiveItem, NoPrice, InvalidRequest for its quantity).
 struct PricedLine {
+    std::string sku;  ///< as requested
+    model::Decimal quantity;
     std::optional<PriceQuote> quote;
     std::optional<PricingError> error;
 };

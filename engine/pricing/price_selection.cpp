@@ -229,7 +229,7 @@ PriceQuote selectPrice(QuoteBasis basis, std::vector<Candidate> candidates) {
     }
     sortForDisplay(candidates);
     const PriceSource source = final_price.rule ? PriceSource::Rule : PriceSource::ListPrice;
-    return PriceQuote{std::move(basis), unit_price, *line_total, source, std::move(candidates)};
+    return PriceQuote{std::move(basis), unit_price, *line_total, source, std::move(candidates), std::nullopt};
 }
 
 }  // namespace syncline::pricing

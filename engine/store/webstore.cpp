@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 namespace syncline::store {
 
@@ -21,6 +22,9 @@ namespace {
 void registerConnectors() {
     static std::once_flag once;
     std::call_once(once, [] {
+        // SQLite's memory statistics take one process-wide mutex on every allocation: with several threads looking
+        // up prices (the pricing APIs) they queue on it. Only possible before SQLite initialises; a no-op after.
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
         Poco::Data::SQLite::Connector::registerConnector();
         Poco::Data::PostgreSQL::Connector::registerConnector();
     });

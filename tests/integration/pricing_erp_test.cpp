@@ -163,55 +163,29 @@ struct ErpPrices {
 class PricingOnTheDemoErp : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
-        dir_ = new testing::TempDir("syncline-pricing");
         testing::DemoErpOptions options;
         options.items = 400;
         options.customers = 60;
         options.as_of = kAsOf;
-        erp_ = new testing::DemoErp(Backend::SQLite, dir_->path(), options);
-        webstore_ = new testing::TestWebstore(Backend::SQLite, dir_->path(), "webstore");
-        config_ = new std::string(testing::writeSyncConfig(dir_->path() / "syncline.toml", *erp_, *webstore_));
-        for (const char* job : {"customers", "catalog", "prices"}) {
-            const auto r = syncline({"run", job});
-            ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 65) << job << ": " << r.err;  // 65: rejects
-        }
+        demo_ = new testing::PulledPrices("syncline-pricing", options);
     }
-    static void TearDownTestSuite() {
-        delete config_;
-        delete webstore_;
-        delete erp_;
-        delete dir_;
-    }
+    static void TearDownTestSuite() { delete demo_; }
 
-    static testing::ProcessResult syncline(std::vector<std::string> args) {
-        args.insert(args.begin(), {testing::synclineBinary(), "-c", *config_});
-        return testing::runProcess(args, erp_->environment());
-    }
+    static testing::ProcessResult syncline(std::vector<std::string> args) { return demo_->syncline(std::move(args)); }
+    static std::unique_ptr<store::Webstore> openStore() { return store::Webstore::open(demo_->webstoreSettings()); }
 
-    static std::unique_ptr<store::Webstore> openStore() {
-        store::ConnectionSettings settings;
-        settings.sqlite_path = (dir_->path() / "webstore.db").string();
-        return store::Webstore::open(settings);
-    }
-
-    static testing::TempDir* dir_;
-    static testing::DemoErp* erp_;
-    static testing::TestWebstore* webstore_;
-    static std::string* config_;
+    static testing::PulledPrices* demo_;
 };
 
-testing::TempDir* PricingOnTheDemoErp::dir_ = nullptr;
-testing::DemoErp* PricingOnTheDemoErp::erp_ = nullptr;
-testing::TestWebstore* PricingOnTheDemoErp::webstore_ = nullptr;
-std::string* PricingOnTheDemoErp::config_ = nullptr;
+testing::PulledPrices* PricingOnTheDemoErp::demo_ = nullptr;
 
 TEST_F(PricingOnTheDemoErp, TheResolverQuotesWhatTheErpMeansByItsSpecialPrices) {
-    const ErpPrices erp(erp_->sql());
+    const ErpPrices erp(demo_->erp.sql());
     std::set<std::string> in_store;  // active customers and items that passed validation
-    for (const auto& r : webstore_->sql().rows("SELECT code FROM customers WHERE active = 1")) {
+    for (const auto& r : demo_->webstore.sql().rows("SELECT code FROM customers WHERE active = 1")) {
         in_store.insert("C:" + *r[0]);
     }
-    for (const auto& r : webstore_->sql().rows("SELECT sku FROM products WHERE active = 1")) {
+    for (const auto& r : demo_->webstore.sql().rows("SELECT sku FROM products WHERE active = 1")) {
         in_store.insert("I:" + *r[0]);
     }
     std::map<std::string, std::vector<std::string>> group_members;
@@ -280,7 +254,7 @@ TEST_F(PricingOnTheDemoErp, PriceCommandPrintsThePriceTheRuleAndEveryCandidate) 
     auto store = openStore();
     pricing::PriceResolver resolver(*store);
     std::optional<pricing::PriceQuote> found;
-    for (const auto& r : webstore_->sql().rows(
+    for (const auto& r : demo_->webstore.sql().rows(
              "SELECT r.scope_key, r.sku, r.min_quantity FROM price_rules r JOIN products p ON p.sku = r.sku AND "
              "p.active = 1 JOIN customers c ON c.code = r.scope_key WHERE r.scope = 'customer' AND r.rule_id LIKE "
              "'SP-%-%' AND r.valid_from <= '" +
@@ -350,8 +324,8 @@ TEST_F(PricingOnTheDemoErp, PriceCommandPrintsThePriceTheRuleAndEveryCandidate) 
 }
 
 TEST_F(PricingOnTheDemoErp, AReplySaysHowOldTheSyncedPricesAreAndWarnsWhenTheyAreTooOld) {
-    const auto sku = webstore_->sql().value("SELECT MIN(sku) FROM products WHERE active = 1");
-    const auto customer = webstore_->sql().value("SELECT MIN(code) FROM customers WHERE active = 1");
+    const auto sku = demo_->webstore.sql().value("SELECT MIN(sku) FROM products WHERE active = 1");
+    const auto customer = demo_->webstore.sql().value("SELECT MIN(code) FROM customers WHERE active = 1");
     auto r = syncline({"--json", "price", customer, sku, "1", "--date", kAsOf});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto j = nlohmann::json::parse(r.out);
@@ -360,9 +334,9 @@ TEST_F(PricingOnTheDemoErp, AReplySaysHowOldTheSyncedPricesAreAndWarnsWhenTheyAr
     EXPECT_TRUE(j["warnings"].empty()) << j["warnings"];
 
     // The prices job last succeeded long ago (a failed run since does not count).
-    const auto kept = webstore_->sql().value("SELECT MAX(finished_at) FROM job_runs WHERE job = 'prices'");
-    webstore_->sql().execute("UPDATE job_runs SET finished_at = '2026-01-01T00:00:00Z' WHERE job = 'prices'");
-    webstore_->sql().execute(
+    const auto kept = demo_->webstore.sql().value("SELECT MAX(finished_at) FROM job_runs WHERE job = 'prices'");
+    demo_->webstore.sql().execute("UPDATE job_runs SET finished_at = '2026-01-01T00:00:00Z' WHERE job = 'prices'");
+    demo_->webstore.sql().execute(
         "INSERT INTO job_runs (job, triggered_by, node, status, started_at, finished_at) VALUES ('prices', 'manual', "
         "'test', 'failed', '" +
         kept + "', '" + kept + "')");
@@ -377,8 +351,8 @@ TEST_F(PricingOnTheDemoErp, AReplySaysHowOldTheSyncedPricesAreAndWarnsWhenTheyAr
     EXPECT_THAT(r.out, HasSubstr("synced      2026-01-01T00:00:00Z ("));
     EXPECT_THAT(r.out, HasSubstr("warning     the synced prices are"));
 
-    webstore_->sql().execute("DELETE FROM job_runs WHERE job = 'prices' AND status = 'failed' AND node = 'test'");
-    webstore_->sql().execute("UPDATE job_runs SET finished_at = '" + kept + "' WHERE job = 'prices'");
+    demo_->webstore.sql().execute("DELETE FROM job_runs WHERE job = 'prices' AND status = 'failed' AND node = 'test'");
+    demo_->webstore.sql().execute("UPDATE job_runs SET finished_at = '" + kept + "' WHERE job = 'prices'");
 }
 
 }  // namespace

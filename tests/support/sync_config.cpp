@@ -44,4 +44,28 @@ std::string writeSyncConfig(const std::filesystem::path& file, const DemoErp& er
     return file.string();
 }
 
+PulledPrices::PulledPrices(const std::string& name, const DemoErpOptions& options)
+    : dir(name),
+      erp(store::Backend::SQLite, dir.path(), options),
+      webstore(store::Backend::SQLite, dir.path(), "webstore"),
+      config(writeSyncConfig(dir.path() / "syncline.toml", erp, webstore)) {
+    for (const char* job : {"customers", "catalog", "prices"}) {
+        const auto r = syncline({"run", job});
+        if (r.exit_code != 0 && r.exit_code != 65) {  // 65: completed with rejects
+            throw std::runtime_error(std::string("syncline run ") + job + ": " + r.err);
+        }
+    }
+}
+
+ProcessResult PulledPrices::syncline(std::vector<std::string> args) const {
+    args.insert(args.begin(), {synclineBinary(), "-c", config});
+    return runProcess(args, erp.environment());
+}
+
+store::ConnectionSettings PulledPrices::webstoreSettings() const {
+    store::ConnectionSettings settings;
+    settings.sqlite_path = (dir.path() / "webstore.db").string();
+    return settings;
+}
+
 }  // namespace syncline::testing

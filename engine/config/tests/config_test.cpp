@@ -120,6 +120,32 @@ TEST_F(ConfigTest, AllIssuesAreReportedNotOnlyTheFirst) {
     EXPECT_THAT(issues[2].message, HasSubstr("is required"));
 }
 
+TEST_F(ConfigTest, AnApiNeedsATokenFromTheEnvironmentOrAFileNeverFromTheFile) {
+    const std::string base = "[webstore]\nbackend = \"sqlite\"\npath = \"w.db\"\n[api]\nhttp_port = 8480\n";
+    auto issues = issuesOf(base);
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0].key, "api.token_env");
+    EXPECT_THAT(issues[0].message, HasSubstr("needs a token"));
+
+    issues = issuesOf(base + "token = \"hunter2\"\n");
+    ASSERT_EQ(issues.size(), 2u);
+    EXPECT_THAT(issues[0].message, HasSubstr("set api.token_env"));
+    EXPECT_EQ(issues[0].message.find("hunter2"), std::string::npos);
+
+    issues = issuesOf(base + "thrift_port = 8480\ntoken_env = \"SYNCLINE_CONFIG_TEST_TOKEN\"\n");
+    ASSERT_EQ(issues.size(), 2u);
+    EXPECT_EQ(issues[0].key, "api.thrift_port");
+    EXPECT_THAT(issues[1].message, HasSubstr("environment variable SYNCLINE_CONFIG_TEST_TOKEN is not set"));
+
+    std::ofstream(dir_ / "token") << "t0ken\n";
+    const auto config = load(write(base + "token_file = \"token\"\n"));
+    EXPECT_TRUE(config.api.enabled());
+    EXPECT_EQ(config.api.token.reveal(), "t0ken");
+    EXPECT_EQ(config.api.bind, "127.0.0.1");
+    EXPECT_EQ(config.api.max_request_bytes, 1048576);
+    EXPECT_FALSE(load(write("[webstore]\nbackend = \"sqlite\"\npath = \"w.db\"\n")).api.enabled());
+}
+
 TEST_F(ConfigTest, SyntaxErrorHasPosition) {
     const auto issues = issuesOf("[webstore]\nbackend = \"sqlite\npath = 1\n");
     ASSERT_EQ(issues.size(), 1u);
