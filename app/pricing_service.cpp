@@ -11,11 +11,23 @@ struct PricingService::Session {
     std::unique_ptr<pricing::PriceResolver> resolver;
 };
 
+std::shared_ptr<pricing::PriceCache> makePriceCache(const config::PricingConfig& config) {
+    if (config.cache_items <= 0) {
+        return nullptr;
+    }
+    pricing::PriceCacheSettings settings;
+    settings.max_items = static_cast<std::size_t>(config.cache_items);
+    settings.check_interval = std::chrono::milliseconds(config.cache_check_ms);
+    settings.max_age = std::chrono::seconds(config.cache_max_age_s);
+    return std::make_shared<pricing::PriceCache>(settings);
+}
+
 PricingService::PricingService(store::ConnectionSettings settings, std::int64_t max_age_s, int max_cart_lines,
-                               std::unique_ptr<LivePrices> live)
+                               std::unique_ptr<LivePrices> live, std::shared_ptr<pricing::PriceCache> cache)
     : settings_(std::move(settings)),
       max_age_s_(max_age_s),
       live_(std::move(live)),
+      cache_(std::move(cache)),
       max_cart_lines_(static_cast<std::size_t>(max_cart_lines)) {}
 
 PricingService::~PricingService() = default;
@@ -34,7 +46,7 @@ auto PricingService::withSession(Call call) {
         if (!session) {
             session = std::make_unique<Session>();
             session->store = store::Webstore::open(settings_);
-            session->resolver = std::make_unique<pricing::PriceResolver>(*session->store);
+            session->resolver = std::make_unique<pricing::PriceResolver>(*session->store, cache_);
         }
         auto result = call(*session);
         std::lock_guard lock(mutex_);

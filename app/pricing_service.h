@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "app/live_prices.h"
+#include "engine/config/config.h"
 #include "engine/pricing/freshness.h"
+#include "engine/pricing/price_cache.h"
 #include "engine/pricing/price_resolver.h"
 #include "engine/store/webstore.h"
 
@@ -41,15 +43,18 @@ class PricingUnavailable : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/// The price cache [pricing] asks for; null when cache_items is 0.
+std::shared_ptr<pricing::PriceCache> makePriceCache(const config::PricingConfig& config);
+
 /// Prices for the APIs of `syncline serve`, for many threads at once. Each call borrows a webstore session with its
 /// own PriceResolver from a pool, which grows to the number of calls in flight (bounded by the servers' thread
 /// limits) and drops a session whose database call failed, so the next call connects anew.
 class PricingService {
   public:
     /// With `live`, each priced line is asked of the ERP too (live mode, docs/pricing.md); without, the synced
-    /// rules answer.
+    /// rules answer. With `cache`, every session's resolver reads through it.
     PricingService(store::ConnectionSettings settings, std::int64_t max_age_s, int max_cart_lines,
-                   std::unique_ptr<LivePrices> live = nullptr);
+                   std::unique_ptr<LivePrices> live = nullptr, std::shared_ptr<pricing::PriceCache> cache = nullptr);
     ~PricingService();
     PricingService(const PricingService&) = delete;
     PricingService& operator=(const PricingService&) = delete;
@@ -73,6 +78,7 @@ class PricingService {
     store::ConnectionSettings settings_;
     std::int64_t max_age_s_;
     std::unique_ptr<LivePrices> live_;
+    std::shared_ptr<pricing::PriceCache> cache_;
     std::size_t max_cart_lines_;
     std::mutex mutex_;
     std::vector<std::unique_ptr<Session>> idle_;

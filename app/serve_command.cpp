@@ -455,7 +455,7 @@ int Daemon::run() {
         try {
             const auto& api = config_.api;
             pricing_ = std::make_unique<PricingService>(config_.webstore, config_.pricing.max_age_s, api.max_cart_lines,
-                                                        makeLivePrices(config_));
+                                                        makeLivePrices(config_), makePriceCache(config_.pricing));
             if (api.http_port != 0) {
                 http_ = std::make_unique<HttpPricingServer>(*pricing_, api);
                 http_->start();

@@ -1,13 +1,16 @@
 // Latency of the Thrift PricingService for 50-line carts with 8 concurrent clients, against its baseline in the same
 // run: the same carts priced by pricing::PriceResolver in-process, on one thread, without Thrift or sockets.
 //
-//   syncline_pricing_api_bench --db=FILE [--clients=8] [--lines=50] [--carts=400]
+//   syncline_pricing_api_bench --db=FILE [--clients=8] [--lines=50] [--carts=400] [--cache-items=100000]
 //
 // FILE is a webstore made by syncline_pricing_bench (`syncline_pricing_bench --db=FILE --benchmark_filter=none`
 // creates it: 100k items, 500k rules). The server runs in this process (app::ThriftPricingServer on a loopback port,
 // as `syncline serve` runs it), each client on its own thread and connection, each sending --carts carts of --lines
 // random items of a random customer, one after another. Reported: p50 / p99 / max per cart, carts per second, and
-// p50 / p99 as multiples of the in-process baseline's p50. docs/performance.md has the figures.
+// p50 / p99 as multiples of the in-process baseline's p50. The service reads through a price cache of
+// --cache-items items, as `syncline serve` does by default ([pricing] cache_items; 0: none), warmed first with one
+// pass over the catalog, as a daemon is after a while; the baseline reads the webstore. docs/performance.md has
+// the figures.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -74,6 +77,7 @@ int main(int argc, char** argv) {
     int clients = 8;
     int lines = 50;
     int per_client = 400;
+    int cache_items = 100000;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         auto value = [&](const char* prefix) { return std::stoi(arg.substr(std::string(prefix).size())); };
@@ -85,8 +89,11 @@ int main(int argc, char** argv) {
             lines = value("--lines=");
         } else if (arg.rfind("--carts=", 0) == 0) {
             per_client = value("--carts=");
+        } else if (arg.rfind("--cache-items=", 0) == 0) {
+            cache_items = value("--cache-items=");
         } else {
-            std::cerr << "usage: syncline_pricing_api_bench --db=FILE [--clients=8] [--lines=50] [--carts=400]\n";
+            std::cerr << "usage: syncline_pricing_api_bench --db=FILE [--clients=8] [--lines=50] [--carts=400] "
+                         "[--cache-items=N]\n";
             return 64;
         }
     }
@@ -122,7 +129,22 @@ int main(int argc, char** argv) {
         config::ApiConfig api;
         api.token = config::Secret(kToken, "bench");
         api.max_connections = clients;
-        app::PricingService service(settings, 93600, std::max(lines, 500));
+        config::PricingConfig pricing_config;
+        pricing_config.cache_items = cache_items;
+        const auto cache = app::makePriceCache(pricing_config);
+        app::PricingService service(settings, 93600, std::max(lines, 500), nullptr, cache);
+        if (cache) {
+            pricing::CartRequest warm;
+            warm.customer = code('C', 0);
+            for (int i = 0; i < items; ++i) {
+                warm.lines.push_back({code('A', i), model::Decimal::parse("1").value()});
+                if (warm.lines.size() == 500 || i + 1 == items) {
+                    service.priceCart(warm);
+                    warm.lines.clear();
+                }
+            }
+        }
+        const auto warmed = cache ? cache->stats() : pricing::PriceCacheStats{};
         app::ThriftPricingServer server(service, api);
         server.start();
 
@@ -175,6 +197,15 @@ int main(int argc, char** argv) {
             "%.0f carts/s\n",
             clients, per_client, lines, p50, p99, percentile(all, 1.0), static_cast<double>(all.size()) / wall_s);
         std::printf("ratio to baseline   p50 %.2f x, p99 %.2f x\n", p50 / base_p50, p99 / base_p50);
+        if (cache) {
+            const auto after = cache->stats();
+            const auto hits = static_cast<double>(after.hits - warmed.hits);
+            const auto misses = static_cast<double>(after.misses - warmed.misses);
+            std::printf("price cache         %d items at most, %zu held; hit ratio while measured %.3f\n", cache_items,
+                        after.items, hits / std::max(1.0, hits + misses));
+        } else {
+            std::printf("price cache         off\n");
+        }
         std::printf("target              p99 under 5 ms: %s\n", p99 < 5.0 ? "met" : "missed");
     } catch (const std::exception& e) {
         std::cerr << "syncline_pricing_api_bench: " << e.what() << "\n";

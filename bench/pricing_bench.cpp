@@ -11,6 +11,8 @@
 // Variants, not what syncline does today, measured to choose: --mmap sets PRAGMA mmap_size on the connection;
 // --covering-index replaces the price_rules_lookup index (sku, scope, scope_key) of the webstore by one that holds
 // every column the resolver reads, so that a look-up never visits the table (it changes a reused FILE).
+// BM_Cached*/N read through a pricing::PriceCache of N items, as the APIs of `syncline serve` do ([pricing]
+// cache_items), warmed with the requests first: N = 100000 holds the whole catalog, N = 20000 (the default) a fifth.
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
 
@@ -241,10 +243,80 @@ void BM_ResolverCart20(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * 20);
 }
 
+// The resolver reading through a PriceCache of state.range(0) items (as `syncline serve` does), shared by every
+// benchmark of that size, warmed once with every request before the first timing. The look-ups are uniform over
+// the items, so a cache smaller than the catalog answers only its share; hit_ratio says how many were answered.
+long residentBytes() {
+    long pages = 0;
+    long resident = 0;
+    if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+        if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) {
+            resident = 0;
+        }
+        std::fclose(f);
+    }
+    return resident * sysconf(_SC_PAGESIZE);
+}
+
+std::map<std::size_t, double> g_cache_mb;  // the resident memory each cache's warming added
+
+std::shared_ptr<pricing::PriceCache> warmCache(std::size_t items) {
+    static std::map<std::size_t, std::shared_ptr<pricing::PriceCache>> caches;
+    auto& cache = caches[items];
+    if (!cache) {
+        // SQLite's page cache first, so that the memory the warming adds is the price cache's.
+        pricing::PriceResolver plain(*g_store);
+        for (const auto& r : requests()) {
+            plain.price({r.customer, r.sku, r.quantity, kDay, std::nullopt, true});
+        }
+        const long before = residentBytes();
+        pricing::PriceCacheSettings settings;
+        settings.max_items = items;
+        settings.check_interval = std::chrono::seconds(3600);  // nothing changes while the benchmark runs
+        cache = std::make_shared<pricing::PriceCache>(settings);
+        pricing::PriceResolver resolver(*g_store, cache);
+        for (const auto& r : requests()) {
+            resolver.price({r.customer, r.sku, r.quantity, kDay, std::nullopt, false});
+        }
+        g_cache_mb[items] = static_cast<double>(residentBytes() - before) / 1e6;
+    }
+    return cache;
+}
+
+void resolveCached(benchmark::State& state, bool explain) {
+    const auto cache = warmCache(static_cast<std::size_t>(state.range(0)));
+    pricing::PriceResolver resolver(*g_store, cache);
+    const auto before = cache->stats();
+    const auto& all = requests();
+    std::size_t i = 0;
+    for (auto _ : state) {
+        const auto& r = all[i++ & 0xFFFF];
+        const auto quote = resolver.price({r.customer, r.sku, r.quantity, kDay, std::nullopt, explain});
+        benchmark::DoNotOptimize(quote.unit_price.amount.units());
+    }
+    state.SetItemsProcessed(state.iterations());
+    const auto after = cache->stats();
+    const auto hits = static_cast<double>(after.hits - before.hits);
+    state.counters["hit_ratio"] =
+        benchmark::Counter(hits / std::max(1.0, hits + static_cast<double>(after.misses - before.misses)));
+    state.counters["cached_items"] = benchmark::Counter(static_cast<double>(after.items));
+    state.counters["cache_MB"] = benchmark::Counter(g_cache_mb[static_cast<std::size_t>(state.range(0))]);
+}
+
+void BM_CachedPrice(benchmark::State& state) {
+    resolveCached(state, false);
+}
+
+void BM_CachedPriceExplained(benchmark::State& state) {
+    resolveCached(state, true);
+}
+
 BENCHMARK(BM_RawProductLookup);
 BENCHMARK(BM_ResolverPrice);
 BENCHMARK(BM_ResolverPriceExplained);
 BENCHMARK(BM_ResolverCart20);
+BENCHMARK(BM_CachedPrice)->Arg(20000)->Arg(100000);
+BENCHMARK(BM_CachedPriceExplained)->Arg(100000);
 
 // The console output, then each look-up rate as a ratio to the bare product look-up of this run.
 class RatioReporter : public benchmark::ConsoleReporter {
@@ -256,7 +328,8 @@ class RatioReporter : public benchmark::ConsoleReporter {
             if ((run.run_type == Run::RT_Iteration || median) && !run.error_occurred) {
                 const auto it = run.counters.find("items_per_second");
                 if (it != run.counters.end()) {
-                    rates_[run.run_name.function_name] = it->second.value;
+                    rates_[run.run_name.function_name +
+                           (run.run_name.args.empty() ? std::string() : "/" + run.run_name.args)] = it->second.value;
                 }
             }
         }
@@ -270,7 +343,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
         }
         std::cout << "\nlook-ups/s (ratio: the bare product look-up's rate / this one's; target >= 200k/s, <= 3x)\n";
         for (const auto& [name, rate] : rates_) {
-            std::printf("  %-28s %10.0f/s   %.2fx\n", name.c_str(), rate, base->second / rate);
+            std::printf("  %-32s %10.0f/s   %.2fx\n", name.c_str(), rate, base->second / rate);
         }
     }
 

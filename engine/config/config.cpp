@@ -592,6 +592,9 @@ Config load(const std::string& path) {
     readErp(reader, config);
     config.sync.overlap_seconds = reader.integer("sync.overlap_seconds", 300);
     config.pricing.max_age_s = static_cast<int>(reader.integer("pricing.max_age_s", 93600));
+    config.pricing.cache_items = static_cast<int>(reader.integer("pricing.cache_items", 100000));
+    config.pricing.cache_check_ms = static_cast<int>(reader.integer("pricing.cache_check_ms", 1000));
+    config.pricing.cache_max_age_s = static_cast<int>(reader.integer("pricing.cache_max_age_s", 600));
     config.sync.max_deactivate_percent = reader.integer("sync.max_deactivate_percent", 20);
     readApi(reader, config.api);
     config.pricing.live.query = reader.string("pricing.live.query", "");

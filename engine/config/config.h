@@ -71,7 +71,10 @@ struct LivePricingConfig {
 };
 
 struct PricingConfig {
-    int max_age_s = 93600;  ///< [pricing] max_age_s: older synced prices carry a warning
+    int max_age_s = 93600;      ///< [pricing] max_age_s: older synced prices carry a warning
+    int cache_items = 100000;   ///< [pricing] cache_items: the price cache of the APIs (0: none)
+    int cache_check_ms = 1000;  ///< [pricing] cache_check_ms
+    int cache_max_age_s = 600;  ///< [pricing] cache_max_age_s
     LivePricingConfig live;
 };
 

@@ -105,6 +105,14 @@ const std::vector<KeySpec>& configSchema() {
         integer("pricing.max_age_s", 60, 31536000,
                 "a price reply carries a warning when the prices job last succeeded longer ago than this (default "
                 "93600: a daily job that missed a day)"),
+        integer("pricing.cache_items", 0, 10000000,
+                "items (and as many customers) the APIs of `syncline serve` keep in memory between look-ups (0: none), "
+                "default 100000"),
+        integer("pricing.cache_check_ms", 10, 60000,
+                "how often the price cache reads the audit log for changed items and customers, default 1000"),
+        integer("pricing.cache_max_age_s", 1, 86400,
+                "a cached item or customer is read again after this long (changes made outside syncline), default "
+                "600"),
         table("pricing.live",
               "live mode of the pricing APIs: each priced line is also asked of the ERP, within a deadline; the "
               "synced rules answer when it does not (docs/pricing.md)"),

@@ -6,6 +6,7 @@
 #include <Poco/Exception.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <stdexcept>
@@ -240,12 +241,51 @@ class ReadSnapshot {
 
 }  // namespace
 
-PriceResolver::PriceResolver(store::Webstore& store) : store_(store) {}
+// The webstore read of one look-up or cart: the read snapshot, opened at the first read (a look-up the cache
+// answers opens none), and the cache's generation taken just before it, which the entries read in it are put with.
+class PriceResolver::Reading {
+  public:
+    Reading(PriceResolver& resolver, bool on_postgres)
+        : resolver_(resolver), on_postgres_(on_postgres), cache_(inTransaction() ? nullptr : resolver.cache_.get()) {
+        if (cache_ != nullptr) {
+            cache_->refresh(resolver_.store_, PriceCache::Clock::now());
+        }
+    }
+
+    /// The cache to read through; none inside the caller's transaction, which may hold changes it has not committed
+    /// (and may roll back) that the cache must neither hide nor keep, nor take its audit rows as committed.
+    PriceCache* cache() const { return cache_; }
+
+    /// Before each read from the webstore; returns the generation to put what is read with.
+    std::uint64_t open() {
+        if (!snapshot_) {
+            generation_ = cache_ != nullptr ? cache_->generation() : 0;
+            snapshot_.emplace(resolver_.store_, resolver_.begin_statement_, resolver_.commit_statement_, on_postgres_);
+        }
+        return generation_;
+    }
+
+  private:
+    bool inTransaction() const {
+        auto& session = resolver_.store_.session();
+        return resolver_.store_.backend() == Backend::SQLite
+                   ? sqlite3_get_autocommit(Poco::Data::SQLite::Utility::dbHandle(session)) == 0
+                   : session.isTransaction();
+    }
+
+    PriceResolver& resolver_;
+    bool on_postgres_;
+    PriceCache* cache_;
+    std::uint64_t generation_ = 0;
+    std::optional<ReadSnapshot> snapshot_;
+};
+
+PriceResolver::PriceResolver(store::Webstore& store, std::shared_ptr<PriceCache> cache)
+    : store_(store), cache_(std::move(cache)) {}
 PriceResolver::~PriceResolver() = default;
 
-CustomerTerms PriceResolver::readCustomer(const std::string& code) {
-    std::optional<CustomerTerms> customer;
-    bool active = false;
+CachedCustomer PriceResolver::readCustomer(const std::string& code) {
+    std::optional<CachedCustomer> customer;
     if (store_.backend() == Backend::SQLite) {
         if (!customer_statement_) {
             customer_statement_ =
@@ -255,8 +295,7 @@ CustomerTerms PriceResolver::readCustomer(const std::string& code) {
         store::SqliteReset reset(s);
         s.bind(1, code);
         if (s.step()) {
-            customer = customerOf(s, code);
-            active = s.integer(4) != 0;
+            customer = CachedCustomer{customerOf(s, code), s.integer(4) != 0};
         }
     } else {
         std::string key = code;
@@ -266,18 +305,34 @@ CustomerTerms PriceResolver::readCustomer(const std::string& code) {
         Poco::Data::RecordSet rs(statement);
         if (rs.rowCount() > 0) {
             const RecordRow row(rs, 0);
-            customer = customerOf(row, code);
-            active = row.integer(4) != 0;
+            customer = CachedCustomer{customerOf(row, code), row.integer(4) != 0};
         }
     }
     if (!customer) {
         throw PricingError(PricingErrorKind::UnknownCustomer, "unknown customer " + code + ": no such customer code");
     }
-    if (!active) {
+    return *customer;
+}
+
+CustomerTerms PriceResolver::customerTerms(const std::string& code, Reading& reading) {
+    std::optional<CachedCustomer> customer;
+    auto* cache = reading.cache();
+    const auto at = PriceCache::Clock::now();
+    if (cache != nullptr) {
+        customer = cache->customer(code, at);
+    }
+    if (!customer) {
+        const auto generation = reading.open();
+        customer = readCustomer(code);
+        if (cache != nullptr) {
+            cache->put(code, *customer, generation, at);
+        }
+    }
+    if (!customer->active) {
         throw PricingError(PricingErrorKind::InactiveCustomer,
                            "customer " + code + " is inactive: the ERP no longer has it");
     }
-    return *customer;
+    return std::move(customer->terms);
 }
 
 PriceResolver::ItemRules PriceResolver::readItem(const CustomerTerms& customer, const std::string& sku, bool explain) {
@@ -331,11 +386,84 @@ PriceResolver::ItemRules PriceResolver::readItem(const CustomerTerms& customer, 
     return out;
 }
 
+namespace {
+
+// Whether a look-up for `customer` without explanation reads the rule: the customer's own active ones, as itemSql
+// selects them.
+bool ownRule(bool active, model::PriceScope scope, const std::string& key, const CustomerTerms& customer) {
+    if (!active) {
+        return false;
+    }
+    switch (scope) {
+        case model::PriceScope::Everyone:
+            return true;
+        case model::PriceScope::Customer:
+            return key == customer.code;
+        case model::PriceScope::CustomerGroup:
+            return key == customer.customer_group;
+        case model::PriceScope::PriceList:
+            return key == customer.price_list;
+    }
+    return false;
+}
+
+bool ownRule(const Candidate& c, const CustomerTerms& customer) {
+    return ownRule(c.active, c.rule.scope, c.rule.scope_key, customer);
+}
+
+bool ownRule(const CachedRule& r, const CustomerTerms& customer) {
+    return ownRule(r.active(), r.scope(), r.scopeKey(), customer);
+}
+
+}  // namespace
+
+PriceResolver::ItemRules PriceResolver::itemRules(const CustomerTerms& customer, const std::string& sku, bool explain,
+                                                  Reading& reading) {
+    auto* cache = reading.cache();
+    if (cache == nullptr) {
+        reading.open();
+        return readItem(customer, sku, explain);
+    }
+    const auto at = PriceCache::Clock::now();
+    auto cached = cache->item(sku, at);
+    if (!cached) {
+        const auto generation = reading.open();
+        ItemRules all = readItem(customer, sku, true);
+        if (!all.found) {
+            return all;
+        }
+        auto entry = std::make_shared<CachedItem>(CachedItem{all.item, all.active, {}});
+        entry->rules.reserve(all.rules.size());
+        for (const auto& rule : all.rules) {
+            auto kept = CachedRule::from(rule);
+            if (!kept) {
+                all.rules.erase(std::remove_if(all.rules.begin(), all.rules.end(),
+                                               [&](const Candidate& c) { return !explain && !ownRule(c, customer); }),
+                                all.rules.end());
+                return all;  // answered from what was read, and not kept
+            }
+            entry->rules.push_back(std::move(*kept));
+        }
+        cache->put(sku, entry, generation, at);
+        cached = std::move(entry);
+    }
+    ItemRules out;
+    out.found = true;
+    out.active = cached->active;
+    out.item = cached->item;
+    for (const auto& rule : cached->rules) {
+        if (explain || ownRule(rule, customer)) {
+            out.rules.push_back(rule.candidate(sku));
+        }
+    }
+    return out;
+}
+
 PriceQuote PriceResolver::priceLine(const CustomerTerms& customer, const std::string& sku,
                                     const model::Decimal& quantity, const std::string& currency,
-                                    const std::string& date, bool explain) {
+                                    const std::string& date, bool explain, Reading& reading) {
     checkQuantity(quantity);
-    ItemRules item = readItem(customer, sku, explain);
+    ItemRules item = itemRules(customer, sku, explain, reading);
     if (!item.found) {
         throw PricingError(PricingErrorKind::UnknownItem, "unknown item " + sku + ": no such SKU");
     }
@@ -348,16 +476,16 @@ PriceQuote PriceResolver::priceLine(const CustomerTerms& customer, const std::st
 PriceQuote PriceResolver::price(const PriceRequest& request) {
     checkQuantity(request.quantity);
     const std::string date = checkedDate(request.date);
-    ReadSnapshot snapshot(store_, begin_statement_, commit_statement_, false);
-    const CustomerTerms customer = readCustomer(request.customer);
+    Reading reading(*this, false);
+    const CustomerTerms customer = customerTerms(request.customer, reading);
     const std::string currency = checkedCurrency(request.currency, customer);
-    return priceLine(customer, request.sku, request.quantity, currency, date, request.explain);
+    return priceLine(customer, request.sku, request.quantity, currency, date, request.explain, reading);
 }
 
 CartQuote PriceResolver::priceCart(const CartRequest& cart) {
     const std::string date = checkedDate(cart.date);
-    ReadSnapshot snapshot(store_, begin_statement_, commit_statement_, true);
-    CustomerTerms customer = readCustomer(cart.customer);
+    Reading reading(*this, true);
+    CustomerTerms customer = customerTerms(cart.customer, reading);
     const std::string currency = checkedCurrency(cart.currency, customer);
     CartQuote out{
         std::move(customer), currency, date, {}, model::Money{Decimal(), model::Currency::of(currency)}, true};
@@ -367,7 +495,7 @@ CartQuote PriceResolver::priceCart(const CartRequest& cart) {
         priced.sku = line.sku;
         priced.quantity = line.quantity;
         try {
-            priced.quote = priceLine(out.customer, line.sku, line.quantity, currency, date, cart.explain);
+            priced.quote = priceLine(out.customer, line.sku, line.quantity, currency, date, cart.explain, reading);
             out.total = out.total + priced.quote->line_total;
         } catch (const PricingError& e) {
             priced.error = e;

@@ -7,6 +7,7 @@
 
 #include "engine/model/decimal.h"
 #include "engine/model/money.h"
+#include "engine/pricing/price_cache.h"
 #include "engine/pricing/price_quote.h"
 #include "engine/store/webstore.h"
 
@@ -67,9 +68,14 @@ struct CartQuote {
 /// through Poco::Data. One resolver per Webstore, on that Webstore's thread; the Webstore must outlive it. A look-up
 /// (on PostgreSQL: a cart) is read in one read transaction when the session has none open, so a pull committing
 /// meanwhile never mixes old and new rules within one cart. Reads only; blocks on the database.
+///
+/// With a PriceCache (shared by the resolvers of a process), customers and items are read through it: a look-up
+/// whose customer and item are cached reads nothing from the webstore, and the cache follows committed changes within
+/// its check interval (PriceCache). Each cached item answers as one read of it did; the lines of one cart may then
+/// come from reads made at different times within that interval.
 class PriceResolver {
   public:
-    explicit PriceResolver(store::Webstore& store);
+    explicit PriceResolver(store::Webstore& store, std::shared_ptr<PriceCache> cache = nullptr);
     ~PriceResolver();
     PriceResolver(const PriceResolver&) = delete;
     PriceResolver& operator=(const PriceResolver&) = delete;
@@ -83,13 +89,17 @@ class PriceResolver {
 
   private:
     struct ItemRules;
+    class Reading;
 
-    CustomerTerms readCustomer(const std::string& code);
+    CachedCustomer readCustomer(const std::string& code);
+    CustomerTerms customerTerms(const std::string& code, Reading& reading);
     ItemRules readItem(const CustomerTerms& customer, const std::string& sku, bool explain);
+    ItemRules itemRules(const CustomerTerms& customer, const std::string& sku, bool explain, Reading& reading);
     PriceQuote priceLine(const CustomerTerms& customer, const std::string& sku, const model::Decimal& quantity,
-                         const std::string& currency, const std::string& date, bool explain);
+                         const std::string& currency, const std::string& date, bool explain, Reading& reading);
 
     store::Webstore& store_;
+    std::shared_ptr<PriceCache> cache_;
     std::unique_ptr<store::SqliteStatement> customer_statement_;
     std::unique_ptr<store::SqliteStatement> explain_statement_;
     std::unique_ptr<store::SqliteStatement> own_rules_statement_;

@@ -431,6 +431,39 @@ TEST_F(PricingApi, TheDaemonServesPricesOverHttpAndThriftWithTheSameNumbersAsThe
     EXPECT_EQ(nlohmann::json(reply.lines[0].unit_price), expected["unit_price"]);
     c.transport->close();
 
+    // The daemon answers from its price cache. The ERP changes the winning rule's price, the prices job pulls it
+    // (another process), and within the cache's check interval (1 s by default) both APIs answer the new price.
+    const std::string won = expected["rule"]["rule_id"];
+    ASSERT_EQ(won.rfind("SP-", 0), 0u) << won;
+    const auto dash = won.find('-', 3);
+    const std::string spec = won.substr(3, dash == std::string::npos ? std::string::npos : dash - 3);
+    demo_->erp.sql().execute(dash == std::string::npos
+                                 ? "UPDATE SPPH SET Price = CASE WHEN Price IS NULL THEN NULL ELSE '0.07' END, "
+                                   "DiscountPct = CASE WHEN DiscountPct IS NULL THEN NULL ELSE '99' END WHERE "
+                                   "SpecPriceId = " +
+                                       spec
+                                 : "UPDATE SPPB SET Price = CASE WHEN Price IS NULL THEN NULL ELSE '0.07' END, "
+                                   "DiscountPct = CASE WHEN DiscountPct IS NULL THEN NULL ELSE '99' END WHERE "
+                                   "SpecPriceId = " +
+                                       spec + " AND BreakNo = " + won.substr(dash + 1));
+    const auto pulled = syncline({"run", "prices", "--full"});
+    ASSERT_EQ(pulled.exit_code, 0) << pulled.out << pulled.err;
+    const auto changed = nlohmann::json::parse(syncline({"price", customer, sku, "3", "--date", kAsOf, "--json"}).out);
+    ASSERT_NE(changed["unit_price"], expected["unit_price"]) << "the pull did not change the price";
+    const auto explain_path =
+        "/api/v1/prices/explain?customer=" + customer + "&sku=" + sku + "&quantity=3&date=" + std::string(kAsOf);
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (http(http_port, "GET", explain_path).body["unit_price"] != changed["unit_price"] &&
+           std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_EQ(http(http_port, "GET", explain_path).body["unit_price"], changed["unit_price"]);
+    EXPECT_EQ(http(http_port, "POST", "/api/v1/prices/cart", cart.dump()).body["total"], changed["line_total"]);
+    Client again(thrift_port);
+    again.client->priceCart(reply, request);
+    EXPECT_EQ(nlohmann::json(reply.lines[0].unit_price), changed["unit_price"]);
+    again.transport->close();
+
     daemon.kill(SIGTERM);
     const auto end = daemon.wait();
     EXPECT_EQ(end.exit_code, 0) << end.err;

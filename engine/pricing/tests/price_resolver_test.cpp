@@ -7,6 +7,7 @@
 
 #include <map>
 
+#include "engine/audit/audit_log.h"
 #include "engine/pricing/price_resolver.h"
 #include "engine/store/migrator.h"
 #include "tests/support/test_env.h"
@@ -23,11 +24,14 @@ Decimal dec(const char* text) {
     return *Decimal::parse(text);
 }
 
-class PriceResolverTest : public ::testing::TestWithParam<Backend> {
+// Each test runs on both backends, with the resolver reading the webstore directly and through a PriceCache that
+// checks the audit log before every look-up. The helpers below write an audit row with each change, as syncline's
+// own writers do, so that the cached resolver must give the same answers as the direct one.
+class PriceResolverTest : public ::testing::TestWithParam<std::tuple<Backend, bool>> {
   protected:
     void SetUp() override {
         store::ConnectionSettings settings;
-        if (GetParam() == Backend::SQLite) {
+        if (backend() == Backend::SQLite) {
             settings.sqlite_path = dir_.file("webstore.db");
         } else {
             pg_ = std::make_unique<testing::TestPostgres>();
@@ -53,8 +57,17 @@ class PriceResolverTest : public ::testing::TestWithParam<Backend> {
         }
     }
 
+    Backend backend() const { return std::get<0>(GetParam()); }
+    bool cached() const { return std::get<1>(GetParam()); }
+    // What syncline writes with every change to a record (engine/audit), which the cache follows.
+    void audited(const std::string& entity, const std::string& key) {
+        if (cached()) {
+            audit::AuditLog(*store_).append({"test", entity, key, "update", "{}"});
+        }
+    }
+
     std::string flag(bool value) const {
-        return GetParam() == Backend::SQLite ? (value ? "1" : "0") : (value ? "TRUE" : "FALSE");
+        return backend() == Backend::SQLite ? (value ? "1" : "0") : (value ? "TRUE" : "FALSE");
     }
     static std::string text(const std::optional<std::string>& value) { return value ? "'" + *value + "'" : "NULL"; }
     void exec(const std::string& sql) { store_->session() << sql, now; }
@@ -66,12 +79,14 @@ class PriceResolverTest : public ::testing::TestWithParam<Backend> {
             "VALUES ('" +
             code + "', 'Customer " + code + "', '" + group + "', '" + list + "', '" + currency + "', " + flag(blocked) +
             ", " + flag(active) + ", '2026-11-27T00:00:00Z')");
+        audited("customer", code);
     }
     void product(const std::string& sku, const std::string& list_price, const std::string& currency,
                  bool active = true) {
         exec("INSERT INTO products (sku, name, unit, list_price, currency, active, updated_at) VALUES ('" + sku +
-             "', 'Item " + sku + "', 'pcs', " + (GetParam() == Backend::SQLite ? "'" + list_price + "'" : list_price) +
+             "', 'Item " + sku + "', 'pcs', " + (backend() == Backend::SQLite ? "'" + list_price + "'" : list_price) +
              ", '" + currency + "', " + flag(active) + ", '2026-11-27T00:00:00Z')");
+        audited("product", sku);
     }
     struct Rule {
         std::string id;
@@ -94,6 +109,7 @@ class PriceResolverTest : public ::testing::TestWithParam<Backend> {
             text(r.id) + ", " + text(r.sku) + ", " + text(r.scope) + ", " + text(r.key) + ", " + text(r.min) + ", " +
             text(r.max) + ", " + text(r.price) + ", " + text(r.percent) + ", " + text(r.currency) + ", " +
             text(r.from) + ", " + text(r.to) + ", " + flag(r.active) + ", '2026-11-27T00:00:00Z')");
+        audited("price_rule", r.id);
     }
 
     PriceQuote price(const std::string& customer, const std::string& sku, const char* quantity = "1",
@@ -120,7 +136,12 @@ class PriceResolverTest : public ::testing::TestWithParam<Backend> {
     }
     PriceResolver& resolver() {
         if (!resolver_) {
-            resolver_ = std::make_unique<PriceResolver>(*store_);
+            if (cached()) {
+                PriceCacheSettings settings;
+                settings.check_interval = std::chrono::milliseconds(0);
+                cache_ = std::make_shared<PriceCache>(settings);
+            }
+            resolver_ = std::make_unique<PriceResolver>(*store_, cache_);
         }
         return *resolver_;
     }
@@ -129,6 +150,7 @@ class PriceResolverTest : public ::testing::TestWithParam<Backend> {
     std::unique_ptr<testing::TestPostgres> pg_;
     std::string database_;
     std::unique_ptr<store::Webstore> store_;
+    std::shared_ptr<PriceCache> cache_;
     std::unique_ptr<PriceResolver> resolver_;
 };
 
@@ -338,15 +360,138 @@ TEST_P(PriceResolverTest, ACartInsideTheCallersTransactionUsesIt) {
     cart.date = "2026-11-27";
     cart.lines = {{"A1", dec("1")}};
     store_->session().begin();
-    exec("UPDATE price_rules SET unit_price = " + std::string(GetParam() == Backend::SQLite ? "'6.00'" : "6.00"));
+    exec("UPDATE price_rules SET unit_price = " + std::string(backend() == Backend::SQLite ? "'6.00'" : "6.00"));
     EXPECT_EQ(resolver().priceCart(cart).total.toString(), "6.00 EUR");  // sees its own caller's uncommitted change
     store_->session().rollback();
     EXPECT_EQ(resolver().priceCart(cart).total.toString(), "7.00 EUR");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, PriceResolverTest, ::testing::Values(Backend::SQLite, Backend::PostgreSQL),
-                         [](const ::testing::TestParamInfo<Backend>& info) {
-                             return info.param == Backend::SQLite ? "SQLite" : "PostgreSQL";
+// What only the cached resolver does: answer from memory, follow the audit log, keep its bounds.
+class PriceCacheTest : public PriceResolverTest {
+  protected:
+    PriceCacheStats stats() const { return cache_->stats(); }
+    std::string money(const char* amount) const {
+        return backend() == Backend::SQLite ? "'" + std::string(amount) + "'" : amount;
+    }
+};
+
+TEST_P(PriceCacheTest, ALookUpOfACachedItemReadsNothingAndAnAuditedChangeIsSeenAtTheNextCheck) {
+    rule({.id = "C-1", .scope = "customer", .key = "C1", .price = "15.00"});
+    EXPECT_EQ(price("C1", "A1").unit_price.toString(), "15.00 EUR");
+    const auto first = stats();
+    EXPECT_EQ(first.misses, 2u);  // the customer and the item
+    EXPECT_EQ(first.items, 1u);
+    EXPECT_EQ(first.customers, 1u);
+    EXPECT_EQ(price("C1", "A1", "3", "2026-11-27", false).unit_price.toString(), "15.00 EUR");
+    EXPECT_EQ(stats().misses, 2u);
+    EXPECT_EQ(stats().hits, 2u);
+
+    // A change written without an audit row (SQL typed by hand) is not seen: the answer comes from memory...
+    exec("UPDATE price_rules SET unit_price = " + money("14.00") + " WHERE rule_id = 'C-1'");
+    EXPECT_EQ(price("C1", "A1").unit_price.toString(), "15.00 EUR");
+    // ... until its audit row is written, as every syncline writer does in the same transaction.
+    audited("price_rule", "C-1");
+    EXPECT_EQ(price("C1", "A1").unit_price.toString(), "14.00 EUR");
+    EXPECT_EQ(stats().invalidated, 1u);
+
+    // A customer's new price list applies once the customer's change is audited.
+    rule({.id = "PL-2", .scope = "price_list", .key = "PL2", .price = "9.00"});
+    exec("UPDATE customers SET price_list = 'PL2' WHERE code = 'C2'");
+    audited("customer", "C2");
+    EXPECT_EQ(price("C2", "A1").unit_price.toString(), "9.00 EUR");
+    // And a product's list price.
+    exec("UPDATE products SET list_price = " + money("6.50") + " WHERE sku = 'A2'");
+    audited("product", "A2");
+    EXPECT_EQ(price("C2", "A2").unit_price.toString(), "6.50 EUR");
+}
+
+TEST_P(PriceCacheTest, ARuleMovedToAnotherItemLeavesTheItemItHad) {
+    rule({.id = "C-1", .scope = "customer", .key = "C1", .price = "15.00"});
+    EXPECT_EQ(price("C1", "A1").unit_price.toString(), "15.00 EUR");
+    EXPECT_EQ(price("C1", "A2").unit_price.toString(), "5.50 EUR");
+    exec("UPDATE price_rules SET sku = 'A2' WHERE rule_id = 'C-1'");
+    // The audit row names only the rule; its changes say that the item changed.
+    audit::AuditLog(*store_).append({"test", "price_rule", "C-1", "update", R"({"sku":{"from":"A1","to":"A2"}})"});
+    EXPECT_EQ(price("C1", "A1").unit_price.toString(), "20.00 EUR");
+    EXPECT_EQ(price("C1", "A2").unit_price.toString(), "15.00 EUR");
+    EXPECT_EQ(stats().cleared, 1u);
+}
+
+TEST_P(PriceCacheTest, ACartInsideTheCallersTransactionNeitherUsesNorFillsTheCache) {
+    rule({.id = "C-1", .scope = "customer", .key = "C1", .price = "7.00"});
+    CartRequest cart;
+    cart.customer = "C1";
+    cart.date = "2026-11-27";
+    cart.lines = {{"A1", dec("1")}};
+    EXPECT_EQ(resolver().priceCart(cart).total.toString(), "7.00 EUR");
+    store_->session().begin();
+    exec("UPDATE price_rules SET unit_price = " + money("6.00"));
+    audited("price_rule", "C-1");
+    EXPECT_EQ(resolver().priceCart(cart).total.toString(), "6.00 EUR");
+    store_->session().rollback();
+    EXPECT_EQ(resolver().priceCart(cart).total.toString(), "7.00 EUR");
+    EXPECT_EQ(stats().invalidated, 0u) << "the rolled-back audit row was never taken as a change";
+}
+
+TEST_P(PriceCacheTest, EntriesAreBoundedInNumberAndInAge) {
+    resolver();
+    for (const char* sku : {"A1", "A2", "A1"}) {
+        price("C1", sku);
+    }
+    EXPECT_EQ(stats().items, 2u);
+
+    // A cache of one item drops one to keep the next.
+    PriceCacheSettings small;
+    small.max_items = 1;
+    small.check_interval = std::chrono::milliseconds(0);
+    auto one = std::make_shared<PriceCache>(small);
+    PriceResolver through_one(*store_, one);
+    through_one.price({"C1", "A1", dec("1"), "2026-11-27", std::nullopt, true});
+    through_one.price({"C1", "A2", dec("1"), "2026-11-27", std::nullopt, true});
+    EXPECT_EQ(one->stats().items, 1u);
+
+    // An entry older than max_age is read again, so that a change made outside syncline is seen in the end.
+    PriceCacheSettings brief;
+    brief.max_age = std::chrono::seconds(0);
+    auto aged = std::make_shared<PriceCache>(brief);
+    PriceResolver through_aged(*store_, aged);
+    EXPECT_EQ(through_aged.price({"C1", "A2", dec("1"), "2026-11-27", std::nullopt, true}).unit_price.toString(),
+              "5.50 EUR");
+    exec("UPDATE products SET list_price = " + money("6.50") + " WHERE sku = 'A2'");
+    EXPECT_EQ(through_aged.price({"C1", "A2", dec("1"), "2026-11-27", std::nullopt, true}).unit_price.toString(),
+              "6.50 EUR");
+}
+
+TEST_P(PriceCacheTest, AnEntryReadBeforeAChangeWasSeenIsNotKept) {
+    PriceCache cache{PriceCacheSettings{}};
+    cache.refresh(*store_, PriceCache::Clock::now());  // the first check
+    const auto now_at = PriceCache::Clock::now();
+    const auto before = cache.generation();
+    auto entry = std::make_shared<CachedItem>();
+    entry->item.sku = "A1";
+    // Another thread sees a change of A1 in the audit log while this one was reading A1.
+    audited("product", "A1");
+    PriceCache::Clock::time_point later = now_at + std::chrono::hours(1);
+    cache.refresh(*store_, later);
+    EXPECT_NE(cache.generation(), before);
+    cache.put("A1", entry, before, now_at);
+    EXPECT_EQ(cache.item("A1", now_at), nullptr);
+    cache.put("A1", entry, cache.generation(), now_at);
+    EXPECT_NE(cache.item("A1", now_at), nullptr);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, PriceCacheTest,
+                         ::testing::Combine(::testing::Values(Backend::SQLite, Backend::PostgreSQL),
+                                            ::testing::Values(true)),
+                         [](const ::testing::TestParamInfo<std::tuple<Backend, bool>>& info) {
+                             return std::string(std::get<0>(info.param) == Backend::SQLite ? "SQLite" : "PostgreSQL");
+                         });
+
+INSTANTIATE_TEST_SUITE_P(Backends, PriceResolverTest,
+                         ::testing::Combine(::testing::Values(Backend::SQLite, Backend::PostgreSQL), ::testing::Bool()),
+                         [](const ::testing::TestParamInfo<std::tuple<Backend, bool>>& info) {
+                             return std::string(std::get<0>(info.param) == Backend::SQLite ? "SQLite" : "PostgreSQL") +
+                                    (std::get<1>(info.param) ? "Cached" : "");
                          });
 
 }  // namespace
