@@ -4,9 +4,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -129,6 +135,119 @@ TEST(ServeSqlite, FiresTheJobOnScheduleRefusesASecondDaemonAndStopsOnSigterm) {
     }
     EXPECT_EQ(webstore.count("job_leases", "holder IS NOT NULL"), 0) << "every lease released";
     EXPECT_EQ(webstore.count("job_runs", "status = 'running'"), 0);
+}
+
+// The receiving end of systemd's notification socket: a Unix datagram socket the daemon finds in $NOTIFY_SOCKET.
+class NotifySocket {
+  public:
+    explicit NotifySocket(const std::filesystem::path& path) : path_(path.string()) {
+        fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        if (fd_ < 0 || path_.size() >= sizeof addr.sun_path) {
+            throw std::runtime_error("cannot make a notification socket at " + path_);
+        }
+        std::memcpy(addr.sun_path, path_.c_str(), path_.size() + 1);
+        if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+            throw std::runtime_error("cannot bind " + path_ + ": " + std::strerror(errno));
+        }
+    }
+    ~NotifySocket() { ::close(fd_); }
+    NotifySocket(const NotifySocket&) = delete;
+    NotifySocket& operator=(const NotifySocket&) = delete;
+
+    const std::string& path() const { return path_; }
+
+    /// Reads datagrams until one holds the line `state` (as "READY=1") or `seconds` pass.
+    bool waitFor(const std::string& state, double seconds) {
+        const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int>(seconds * 1000));
+        while (std::chrono::steady_clock::now() < end) {
+            pollfd p{fd_, POLLIN, 0};
+            if (::poll(&p, 1, 100) != 1) {
+                continue;
+            }
+            char buf[4096];
+            const auto n = ::recv(fd_, buf, sizeof buf, 0);
+            if (n <= 0) {
+                continue;
+            }
+            const std::string message(buf, static_cast<std::size_t>(n));
+            received += message + "|";
+            std::istringstream lines(message);
+            for (std::string line; std::getline(lines, line);) {
+                if (line == state) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    std::string received;  ///< every message so far, each followed by '|'
+
+  private:
+    std::string path_;
+    int fd_ = -1;
+};
+
+std::string readFile(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// Under systemd (Type=notify): READY when scheduling, WATCHDOG pings, RELOADING and READY around a SIGHUP, STOPPING
+// on SIGTERM. A SIGHUP with an invalid config keeps the old schedule and says why; a valid one takes effect.
+TEST(ServeSqlite, TellsSystemdItsStateAndReloadsItsConfigOnSighup) {
+    TempDir dir;
+    DemoErp erp(Backend::SQLite, dir.path());
+    TestWebstore webstore(Backend::SQLite, dir.path(), "shop");
+    const auto config = writeNodeConfig(dir.path(), erp, webstore, "node-a", 10, "[schedule.stock]\nevery_s = 2\n");
+    ASSERT_EQ(testing::runProcess(command(config, {"migrate"}), env(erp, webstore)).exit_code, 0);
+    const std::string valid = readFile(config);
+
+    NotifySocket notify(dir.path() / "notify.sock");
+    auto environment = env(erp, webstore);
+    environment.push_back("NOTIFY_SOCKET=" + notify.path());
+    environment.push_back("WATCHDOG_USEC=2000000");
+    ChildProcess daemon(command(config, {"serve"}), environment);
+    ASSERT_TRUE(notify.waitFor("READY=1", 60)) << notify.received;
+    EXPECT_TRUE(notify.waitFor("WATCHDOG=1", 30)) << notify.received;
+    const std::string stock_runs = "job = 'stock' AND triggered_by = 'schedule'";
+    waitUntil(60, [&] { return webstore.count("job_runs", stock_runs) >= 1; });
+
+    // An invalid config: the daemon says where and why, and goes on with the old schedule.
+    std::ofstream(config, std::ios::trunc)
+        << std::regex_replace(valid, std::regex("every_s = 2"), "cron = \"0 61 * * *\"");
+    daemon.kill(SIGHUP);
+    EXPECT_TRUE(notify.waitFor("RELOADING=1", 30)) << notify.received;
+    EXPECT_TRUE(notify.waitFor("READY=1", 30)) << notify.received;
+    const auto before = webstore.count("job_runs", stock_runs);
+    waitUntil(60, [&] { return webstore.count("job_runs", stock_runs) >= before + 2; });
+    EXPECT_GE(webstore.count("job_runs", stock_runs), before + 2) << "the old schedule still runs";
+
+    // A valid one: customers every 2 s instead of stock.
+    std::ofstream(config, std::ios::trunc)
+        << std::regex_replace(valid, std::regex("\\[schedule\\.stock\\]"), "[schedule.customers]");
+    daemon.kill(SIGHUP);
+    EXPECT_TRUE(notify.waitFor("RELOADING=1", 30)) << notify.received;
+    EXPECT_TRUE(notify.waitFor("READY=1", 30)) << notify.received;
+    const std::string customer_runs = "job = 'customers' AND triggered_by = 'schedule'";
+    waitUntil(60, [&] { return webstore.count("job_runs", customer_runs) >= 2; });
+    EXPECT_GE(webstore.count("job_runs", customer_runs), 2) << "the new schedule runs";
+    const auto stock_after = webstore.count("job_runs", stock_runs);
+
+    daemon.kill(SIGTERM);
+    EXPECT_TRUE(notify.waitFor("STOPPING=1", 30)) << notify.received;
+    const auto end = daemon.wait();
+    EXPECT_EQ(end.exit_code, 0) << end.err;
+    EXPECT_THAT(end.err, HasSubstr("SIGHUP: " + config + ":"));
+    EXPECT_THAT(end.err, HasSubstr("schedule.stock.cron"));
+    EXPECT_THAT(end.err, HasSubstr("still running with the previous one"));
+    EXPECT_THAT(end.err, HasSubstr("SIGHUP: config " + config + " reloaded"));
+    EXPECT_LE(webstore.count("job_runs", stock_runs), stock_after + 1) << "stock is no longer scheduled";
+    EXPECT_EQ(webstore.count("audit_log", "entity = 'config' AND action = 'reload'"), 1) << "the valid reload only";
 }
 
 // The daemon was down for a minute: the firings it missed are run once (run_once) or recorded as skipped (skip).

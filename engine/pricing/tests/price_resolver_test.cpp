@@ -5,11 +5,15 @@
 
 #include <Poco/Data/Session.h>
 
+#include <atomic>
+#include <cstdio>
 #include <map>
+#include <thread>
 
 #include "engine/audit/audit_log.h"
 #include "engine/pricing/price_resolver.h"
 #include "engine/store/migrator.h"
+#include "engine/store/transaction.h"
 #include "tests/support/test_env.h"
 
 namespace syncline::pricing {
@@ -30,15 +34,14 @@ Decimal dec(const char* text) {
 class PriceResolverTest : public ::testing::TestWithParam<std::tuple<Backend, bool>> {
   protected:
     void SetUp() override {
-        store::ConnectionSettings settings;
         if (backend() == Backend::SQLite) {
-            settings.sqlite_path = dir_.file("webstore.db");
+            settings_.sqlite_path = dir_.file("webstore.db");
         } else {
             pg_ = std::make_unique<testing::TestPostgres>();
             database_ = pg_->createDatabase("pricing");
-            settings = pg_->settings(database_);
+            settings_ = pg_->settings(database_);
         }
-        store_ = store::Webstore::open(settings);
+        store_ = store::Webstore::open(settings_);
         store::Migrator(*store_).migrate();
         // C1 (group G1, list PL1, EUR); C2 without group or list; C3 blocked; C4 deactivated.
         customer("C1", "G1", "PL1", "EUR");
@@ -149,6 +152,7 @@ class PriceResolverTest : public ::testing::TestWithParam<std::tuple<Backend, bo
     testing::TempDir dir_;
     std::unique_ptr<testing::TestPostgres> pg_;
     std::string database_;
+    store::ConnectionSettings settings_;
     std::unique_ptr<store::Webstore> store_;
     std::shared_ptr<PriceCache> cache_;
     std::unique_ptr<PriceResolver> resolver_;
@@ -478,6 +482,55 @@ TEST_P(PriceCacheTest, AnEntryReadBeforeAChangeWasSeenIsNotKept) {
     EXPECT_EQ(cache.item("A1", now_at), nullptr);
     cache.put("A1", entry, cache.generation(), now_at);
     EXPECT_NE(cache.item("A1", now_at), nullptr);
+}
+
+TEST_P(PriceCacheTest, ReadersOnManyThreadsEndOnTheLastCommittedPriceWhileAWriterCommits) {
+    rule({.id = "C-1", .scope = "customer", .key = "C1", .price = "10.00"});
+    resolver();  // the shared cache, checking the audit log before every look-up
+    const PriceRequest ask{"C1", "A1", dec("1"), "2026-11-27", std::nullopt, false};
+    auto writer = store::Webstore::open(settings_);
+    audit::AuditLog log(*writer);
+    int price_cents = 1000;
+    std::string amount = "10.00";
+    // Rounds of 4 reader threads looking up while a writer on its own connection commits 5 prices, each with its
+    // audit row in the same transaction, as a pull commits its batches. A reader that read the item before a commit
+    // must not leave it in the cache after the cache saw that commit: after each round, the last price is answered.
+    for (int round = 0; round < 20; ++round) {
+        std::atomic<bool> done{false};
+        std::atomic<int> failures{0};
+        std::vector<std::thread> readers;
+        for (int t = 0; t < 4; ++t) {
+            readers.emplace_back([&] {
+                auto store = store::Webstore::open(settings_);
+                PriceResolver through(*store, cache_);
+                do {
+                    try {
+                        through.price(ask);
+                    } catch (const std::exception&) {
+                        ++failures;
+                    }
+                } while (!done.load());
+            });
+        }
+        for (int i = 0; i < 5; ++i) {
+            price_cents += 1;
+            char text[16];
+            std::snprintf(text, sizeof text, "%d.%02d", price_cents / 100, price_cents % 100);
+            amount = text;
+            store::Transaction tx(*writer);
+            writer->session() << "UPDATE price_rules SET unit_price = " + money(amount.c_str()) +
+                                     " WHERE rule_id = 'C-1'",
+                now;
+            log.append({"test", "price_rule", "C-1", "update", "{}"});
+            tx.commit();
+        }
+        done = true;
+        for (auto& t : readers) {
+            t.join();
+        }
+        ASSERT_EQ(failures.load(), 0);
+        ASSERT_EQ(resolver().price(ask).unit_price.toString(), amount + " EUR") << "round " << round;
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PriceCacheTest,
