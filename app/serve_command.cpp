@@ -95,6 +95,41 @@ struct JobState {
     std::optional<sys_seconds> busy_until;  ///< another process holds the lease: try `pending` again then
 };
 
+/// Everything the pricing APIs are built from ([api], [pricing], the webstore, the ERP connection of live mode), as
+/// one string to compare; it holds secrets, so it is compared and never shown.
+std::string apiBasis(const config::Config& c) {
+    const auto& a = c.api;
+    const auto& p = c.pricing;
+    const auto& w = c.webstore;
+    const auto& e = c.erp;
+    std::ostringstream out;
+    out << a.bind << '\n'
+        << a.http_port << '\n'
+        << a.thrift_port << '\n'
+        << a.token.reveal() << '\n'
+        << a.max_connections << '\n'
+        << a.max_request_bytes << '\n'
+        << a.max_cart_lines << '\n'
+        << p.max_age_s << '\n'
+        << p.cache_items << '\n'
+        << p.cache_check_ms << '\n'
+        << p.cache_max_age_s << '\n'
+        << p.live.query << '\n'
+        << p.live.timeout_ms << '\n'
+        << p.live.cache_ttl_s << '\n'
+        << p.live.cache_entries << '\n'
+        << w.pgConnInfo() << '\n'
+        << w.sqlite_path << '\n'
+        << w.password << '\n'
+        << e.dsn << '\n'
+        << e.connection_string << '\n'
+        << e.user << '\n'
+        << e.password.reveal() << '\n'
+        << e.odbc_ini_dir << '\n'
+        << e.login_timeout_s;
+    return out.str();
+}
+
 class Daemon {
   public:
     Daemon(const GlobalOptions& options, config::Config config) : options_(options), config_(std::move(config)) {}
@@ -112,6 +147,9 @@ class Daemon {
     bool dependencyBusy(const schedule::JobSchedule& schedule);
     int shutdown();
     store::Webstore& store();
+    void startApis(const config::Config& config);
+    void stopApis();
+    void restartApis(const config::Config& previous);
 
     GlobalOptions options_;
     config::Config config_;
@@ -121,7 +159,7 @@ class Daemon {
     std::map<pid_t, std::string> children_;
     sys_seconds last_resume_scan_{};
     std::mt19937 random_{std::random_device{}()};
-    // The pricing APIs ([api]); they keep the config they started with until the daemon restarts.
+    // The pricing APIs ([api]); a reload that changes what they are built from restarts them.
     std::unique_ptr<PricingService> pricing_;
     std::unique_ptr<HttpPricingServer> http_;
     std::unique_ptr<ThriftPricingServer> thrift_;
@@ -191,6 +229,8 @@ void Daemon::reload() {
     try {
         GlobalOptions fresh = options_;
         auto config = loadConfig(fresh);
+        const bool apis_changed = apiBasis(config) != apiBasis(config_);
+        auto previous = std::move(config_);
         config_ = std::move(config);
         writeSnapshot();
         store_.reset();
@@ -206,6 +246,9 @@ void Daemon::reload() {
             spdlog::warn("config reload not audited: {}", e.what());
         }
         spdlog::info("SIGHUP: config {} reloaded", config_.path);
+        if (apis_changed) {
+            restartApis(previous);
+        }
     } catch (const config::ConfigError& e) {
         for (const auto& issue : e.issues()) {
             spdlog::error("SIGHUP: {}", issue.format());
@@ -418,14 +461,68 @@ void Daemon::tick() {
     }
 }
 
-int Daemon::shutdown() {
-    notifySystemd("STOPPING=1");
+// Throws std::invalid_argument for a config they cannot use (a bad live query), std::runtime_error when a port
+// cannot be bound.
+void Daemon::startApis(const config::Config& config) {
+    if (!config.api.enabled()) {
+        return;
+    }
+    const auto& api = config.api;
+    pricing_ = std::make_unique<PricingService>(config.webstore, config.pricing.max_age_s, api.max_cart_lines,
+                                                makeLivePrices(config), makePriceCache(config.pricing));
+    try {
+        if (api.http_port != 0) {
+            http_ = std::make_unique<HttpPricingServer>(*pricing_, api);
+            http_->start();
+            spdlog::info("pricing API: JSON over HTTP on {}:{}", api.bind, http_->port());
+        }
+        if (api.thrift_port != 0) {
+            thrift_ = std::make_unique<ThriftPricingServer>(*pricing_, api);
+            thrift_->start();
+            spdlog::info("pricing API: Thrift PricingService on {}:{}", api.bind, thrift_->port());
+        }
+    } catch (...) {
+        stopApis();
+        throw;
+    }
+}
+
+// Requests in flight finish first.
+void Daemon::stopApis() {
     if (http_) {
         http_->stop();
     }
     if (thrift_) {
         thrift_->stop();
     }
+    http_.reset();
+    thrift_.reset();
+    pricing_.reset();
+}
+
+// After a reload that changed what the APIs are built from. When the new config's APIs cannot start (a port in
+// use, a live query the ERP refuses), the previous ones are started again, and the log says so.
+void Daemon::restartApis(const config::Config& previous) {
+    stopApis();
+    try {
+        startApis(config_);
+        spdlog::info(config_.api.enabled() ? "SIGHUP: pricing APIs restarted with the new config"
+                                           : "SIGHUP: pricing APIs stopped ([api] sets no port)");
+        return;
+    } catch (const std::exception& e) {
+        spdlog::error("SIGHUP: the pricing APIs cannot start with the new config: {}", e.what());
+    }
+    try {
+        startApis(previous);
+        spdlog::error("SIGHUP: the pricing APIs run with the previous [api] and [pricing] settings");
+    } catch (const std::exception& e) {
+        spdlog::error("SIGHUP: the pricing APIs are off: {}", e.what());
+    }
+}
+
+int Daemon::shutdown() {
+    notifySystemd("STOPPING=1");
+    stopApis();
     spdlog::info("stopping: {} run(s) in flight stop at their next commit (at most {} s)", children_.size(),
                  config_.shutdown_timeout_s);
     for (const auto& [pid, job] : children_) {
@@ -453,19 +550,7 @@ int Daemon::run() {
     planJobs(false);
     if (config_.api.enabled()) {
         try {
-            const auto& api = config_.api;
-            pricing_ = std::make_unique<PricingService>(config_.webstore, config_.pricing.max_age_s, api.max_cart_lines,
-                                                        makeLivePrices(config_), makePriceCache(config_.pricing));
-            if (api.http_port != 0) {
-                http_ = std::make_unique<HttpPricingServer>(*pricing_, api);
-                http_->start();
-                spdlog::info("pricing API: JSON over HTTP on {}:{}", api.bind, http_->port());
-            }
-            if (api.thrift_port != 0) {
-                thrift_ = std::make_unique<ThriftPricingServer>(*pricing_, api);
-                thrift_->start();
-                spdlog::info("pricing API: Thrift PricingService on {}:{}", api.bind, thrift_->port());
-            }
+            startApis(config_);
         } catch (const std::invalid_argument& e) {
             spdlog::error("{}", e.what());
             return kExitConfig;

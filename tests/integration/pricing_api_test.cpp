@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <thread>
@@ -469,6 +470,76 @@ TEST_F(PricingApi, TheDaemonServesPricesOverHttpAndThriftWithTheSameNumbersAsThe
     EXPECT_EQ(end.exit_code, 0) << end.err;
     EXPECT_THAT(end.err, HasSubstr("pricing API: JSON over HTTP on 127.0.0.1:" + std::to_string(http_port)));
     EXPECT_THAT(end.err, ::testing::Not(HasSubstr(kToken))) << "the token is never logged";
+}
+
+// The APIs follow a SIGHUP: a rotated token (token_file) and new limits take effect without a restart; a reload that
+// leaves them as they were does not touch them.
+TEST_F(PricingApi, ASighupWithANewTokenRestartsTheApisAndOneWithoutLeavesThemRunning) {
+    const int http_port = freePort();
+    const auto token_file = (demo_->dir.path() / "api-token").string();
+    std::ofstream(token_file, std::ios::trunc) << "first-token\n";
+    ::chmod(token_file.c_str(), 0600);
+    const auto config = (demo_->dir.path() / "rotate.toml").string();
+    const std::string base = [&] {
+        std::ifstream in(demo_->config);
+        std::stringstream text;
+        text << in.rdbuf();
+        return text.str();
+    }();
+    auto write_config = [&](int max_cart_lines) {
+        std::ofstream(config, std::ios::trunc) << base << "\n[api]\nhttp_port = " << http_port << "\ntoken_file = \""
+                                               << token_file << "\"\nmax_cart_lines = " << max_cart_lines << "\n";
+    };
+    write_config(20);
+    testing::ChildProcess daemon({testing::synclineBinary(), "-c", config, "serve"}, demo_->erp.environment());
+    const auto rule_line = someRuleLine();
+    const nlohmann::json two_lines = {
+        {"customer", rule_line[0]},
+        {"date", kAsOf},
+        {"lines", {{{"sku", rule_line[1]}, {"quantity", "1"}}, {{"sku", rule_line[1]}, {"quantity", "2"}}}}};
+    auto cart_status = [&](const std::string& token) {
+        try {
+            return http(http_port, "POST", "/api/v1/prices/cart", two_lines.dump(), token).status;
+        } catch (const Poco::Exception&) {
+            return 0;  // not listening (yet, or for a moment while restarting)
+        }
+    };
+    auto wait_for = [&](auto check) {
+        const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        while (!check() && std::chrono::steady_clock::now() < give_up) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    };
+    wait_for([&] { return cart_status("first-token") == 200; });
+    ASSERT_EQ(cart_status("first-token"), 200);
+
+    // The same config again: nothing to restart.
+    daemon.kill(SIGHUP);
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    EXPECT_EQ(cart_status("first-token"), 200);
+
+    // The token rotated and the carts limited to one line.
+    std::ofstream(token_file, std::ios::trunc) << "second-token\n";
+    write_config(1);
+    daemon.kill(SIGHUP);
+    wait_for([&] { return cart_status("second-token") == 422 || cart_status("second-token") == 400; });
+    const auto refused = http(http_port, "POST", "/api/v1/prices/cart", two_lines.dump(), "second-token");
+    EXPECT_THAT(refused.body["detail"].get<std::string>(), HasSubstr("at most 1 are accepted"));
+    EXPECT_EQ(cart_status("first-token"), 401) << "the old token no longer opens the API";
+
+    daemon.kill(SIGTERM);
+    const auto end = daemon.wait();
+    EXPECT_EQ(end.exit_code, 0) << end.err;
+    const auto restarts = [&] {
+        std::size_t n = 0;
+        for (auto at = end.err.find("pricing APIs restarted"); at != std::string::npos;
+             at = end.err.find("pricing APIs restarted", at + 1)) {
+            ++n;
+        }
+        return n;
+    }();
+    EXPECT_EQ(restarts, 1u) << end.err;
+    EXPECT_THAT(end.err, ::testing::Not(HasSubstr("second-token")));
 }
 
 // Live mode against the demo ERP through sqliteodbc: a table of the ERP's "live" prices, read by [pricing.live] query.
