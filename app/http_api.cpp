@@ -342,9 +342,9 @@ void HttpPricingServer::start() {
     running_ = true;
 }
 
-void HttpPricingServer::stop() {
+void HttpPricingServer::stop(bool finish_requests) {
     if (running_) {
-        server_->stopAll(true);
+        server_->stopAll(!finish_requests);
         threads_->joinAll();
         running_ = false;
     }

@@ -29,8 +29,10 @@ class HttpPricingServer {
     HttpPricingServer& operator=(const HttpPricingServer&) = delete;
 
     void start();
-    /// Stops accepting and waits for the requests in flight.
-    void stop();
+    /// Stops accepting. With `finish_requests`, each connection's request in flight is answered before its socket
+    /// closes (a client still sending its request holds this up to the request timeout, 30 s); without, the
+    /// connections are shut down at once. Then waits for the connection threads.
+    void stop(bool finish_requests = false);
     int port() const { return port_; }
 
   private:

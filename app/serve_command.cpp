@@ -16,6 +16,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -121,12 +122,12 @@ std::string apiBasis(const config::Config& c) {
         << w.pgConnInfo() << '\n'
         << w.sqlite_path << '\n'
         << w.password << '\n'
+        << w.idle_in_transaction_timeout_s << '\n'
         << e.dsn << '\n'
         << e.connection_string << '\n'
         << e.user << '\n'
         << e.password.reveal() << '\n'
-        << e.odbc_ini_dir << '\n'
-        << e.login_timeout_s;
+        << e.login_timeout_s;  // not odbc_ini_dir: unixODBC reads it once per process
     return out.str();
 }
 
@@ -148,8 +149,8 @@ class Daemon {
     int shutdown();
     store::Webstore& store();
     void startApis(const config::Config& config);
-    void stopApis();
-    void restartApis(const config::Config& previous);
+    void stopApis(bool finish_requests);
+    void followApis();
 
     GlobalOptions options_;
     config::Config config_;
@@ -163,6 +164,7 @@ class Daemon {
     std::unique_ptr<PricingService> pricing_;
     std::unique_ptr<HttpPricingServer> http_;
     std::unique_ptr<ThriftPricingServer> thrift_;
+    std::optional<config::Config> api_config_;  ///< what the running APIs were built from; none while they are off
 };
 
 store::Webstore& Daemon::store() {
@@ -229,8 +231,6 @@ void Daemon::reload() {
     try {
         GlobalOptions fresh = options_;
         auto config = loadConfig(fresh);
-        const bool apis_changed = apiBasis(config) != apiBasis(config_);
-        auto previous = std::move(config_);
         config_ = std::move(config);
         writeSnapshot();
         store_.reset();
@@ -246,9 +246,6 @@ void Daemon::reload() {
             spdlog::warn("config reload not audited: {}", e.what());
         }
         spdlog::info("SIGHUP: config {} reloaded", config_.path);
-        if (apis_changed) {
-            restartApis(previous);
-        }
     } catch (const config::ConfigError& e) {
         for (const auto& issue : e.issues()) {
             spdlog::error("SIGHUP: {}", issue.format());
@@ -257,6 +254,7 @@ void Daemon::reload() {
     } catch (const std::exception& e) {
         spdlog::error("SIGHUP: {}; still running with the previous config", e.what());
     }
+    followApis();
 }
 
 bool Daemon::dependencyBusy(const schedule::JobSchedule& schedule) {
@@ -482,15 +480,16 @@ void Daemon::startApis(const config::Config& config) {
             spdlog::info("pricing API: Thrift PricingService on {}:{}", api.bind, thrift_->port());
         }
     } catch (...) {
-        stopApis();
+        stopApis(false);
         throw;
     }
+    api_config_ = config;
 }
 
-// Requests in flight finish first.
-void Daemon::stopApis() {
+// Thrift requests in flight finish; HTTP ones finish with `finish_requests`, else their connections are shut down.
+void Daemon::stopApis(bool finish_requests) {
     if (http_) {
-        http_->stop();
+        http_->stop(finish_requests);
     }
     if (thrift_) {
         thrift_->stop();
@@ -498,12 +497,20 @@ void Daemon::stopApis() {
     http_.reset();
     thrift_.reset();
     pricing_.reset();
+    api_config_.reset();
 }
 
-// After a reload that changed what the APIs are built from. When the new config's APIs cannot start (a port in
-// use, a live query the ERP refuses), the previous ones are started again, and the log says so.
-void Daemon::restartApis(const config::Config& previous) {
-    stopApis();
+// After a reload: when what the APIs are built from differs from what the running ones were built from, they are
+// restarted with the current config (requests in flight finish first). When those cannot start (a port in use), the
+// previous ones are started again, and the log says so; the next SIGHUP tries again.
+void Daemon::followApis() {
+    const std::string wanted = config_.api.enabled() ? apiBasis(config_) : "";
+    const std::string running = api_config_ ? apiBasis(*api_config_) : "";
+    if (wanted == running) {
+        return;
+    }
+    auto previous = api_config_;
+    stopApis(true);
     try {
         startApis(config_);
         spdlog::info(config_.api.enabled() ? "SIGHUP: pricing APIs restarted with the new config"
@@ -512,8 +519,11 @@ void Daemon::restartApis(const config::Config& previous) {
     } catch (const std::exception& e) {
         spdlog::error("SIGHUP: the pricing APIs cannot start with the new config: {}", e.what());
     }
+    if (!previous) {
+        return;
+    }
     try {
-        startApis(previous);
+        startApis(*previous);
         spdlog::error("SIGHUP: the pricing APIs run with the previous [api] and [pricing] settings");
     } catch (const std::exception& e) {
         spdlog::error("SIGHUP: the pricing APIs are off: {}", e.what());
@@ -522,7 +532,7 @@ void Daemon::restartApis(const config::Config& previous) {
 
 int Daemon::shutdown() {
     notifySystemd("STOPPING=1");
-    stopApis();
+    stopApis(false);
     spdlog::info("stopping: {} run(s) in flight stop at their next commit (at most {} s)", children_.size(),
                  config_.shutdown_timeout_s);
     for (const auto& [pid, job] : children_) {

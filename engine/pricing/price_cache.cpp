@@ -17,10 +17,11 @@ using Poco::Data::Keywords::use;
 // reading them.
 constexpr std::int64_t kBulkChange = 20000;
 
-// The audit rows that concern prices since a position: the item of a rule (its current one), and whether an update
-// of a rule changed its item (then the item it had is not known here, and everything is dropped).
+// The audit rows that concern prices since a position: the item of a rule (its current one), and whether a change
+// of a rule other than its insert (an update, a conflict resolved) changed its item: then the item it had is not
+// known here, and everything is dropped.
 constexpr const char* kChangesSql =
-    "SELECT a.entity, a.entity_key, r.sku, CASE WHEN a.entity = 'price_rule' AND a.action = 'update' AND "
+    "SELECT a.entity, a.entity_key, r.sku, CASE WHEN a.entity = 'price_rule' AND a.action <> 'insert' AND "
     "CAST(a.changes AS TEXT) LIKE '%\"sku\"%' THEN 1 ELSE 0 END FROM audit_log a LEFT JOIN price_rules r ON "
     "a.entity = 'price_rule' AND r.rule_id = a.entity_key WHERE a.seq > $1 AND a.seq <= $2 AND a.entity IN "
     "('product', 'price_rule', 'customer')";
@@ -195,7 +196,7 @@ void PriceCache::evictForOne(Map& map, std::size_t limit) {
 
 void PriceCache::put(const std::string& sku, std::shared_ptr<const CachedItem> item, std::uint64_t generation,
                      Clock::time_point loaded) {
-    if (settings_.max_items == 0 || item->rules.size() > settings_.max_rules_per_item) {
+    if (settings_.max_items == 0) {
         return;
     }
     std::unique_lock lock(mutex_);

@@ -60,6 +60,9 @@ struct CachedItem {
     ItemTerms item;
     bool active = false;
     std::vector<CachedRule> rules;
+    /// The item is not kept (more than max_rules_per_item rules, or one that does not fit a CachedRule): the entry
+    /// only says so, and a look-up reads the customer's own rules from the webstore as without a cache.
+    bool uncached = false;
 };
 
 /// What the cache keeps of a customer.
@@ -72,7 +75,7 @@ struct PriceCacheSettings {
     std::size_t max_items = 100000;                  ///< [pricing] cache_items; 0: no cache
     std::chrono::milliseconds check_interval{1000};  ///< [pricing] cache_check_ms
     std::chrono::seconds max_age{600};               ///< [pricing] cache_max_age_s: an entry older is read again
-    std::size_t max_rules_per_item = 256;            ///< an item with more rules is never kept
+    std::size_t max_rules_per_item = 256;            ///< an item with more rules is read from the webstore
 };
 
 struct PriceCacheStats {

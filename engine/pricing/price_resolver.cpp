@@ -426,25 +426,46 @@ PriceResolver::ItemRules PriceResolver::itemRules(const CustomerTerms& customer,
     }
     const auto at = PriceCache::Clock::now();
     auto cached = cache->item(sku, at);
+    if (cached && cached->uncached) {
+        return readItem(customer, sku, explain);
+    }
     if (!cached) {
         const auto generation = reading.open();
-        ItemRules all = readItem(customer, sku, true);
+        ItemRules all;
+        try {
+            all = readItem(customer, sku, true);
+        } catch (const std::runtime_error&) {
+            // A rule the resolver cannot read (a value out of range): only the customer's own rules matter to this
+            // look-up, as without the cache, and the item is not kept.
+            return readItem(customer, sku, explain);
+        }
         if (!all.found) {
             return all;
         }
-        auto entry = std::make_shared<CachedItem>(CachedItem{all.item, all.active, {}});
-        entry->rules.reserve(all.rules.size());
-        for (const auto& rule : all.rules) {
-            auto kept = CachedRule::from(rule);
-            if (!kept) {
-                all.rules.erase(std::remove_if(all.rules.begin(), all.rules.end(),
-                                               [&](const Candidate& c) { return !explain && !ownRule(c, customer); }),
-                                all.rules.end());
-                return all;  // answered from what was read, and not kept
+        auto entry = std::make_shared<CachedItem>(CachedItem{all.item, all.active, {}, false});
+        entry->uncached = all.rules.size() > cache->settings().max_rules_per_item;
+        if (!entry->uncached) {
+            entry->rules.reserve(all.rules.size());
+            for (const auto& rule : all.rules) {
+                auto kept = CachedRule::from(rule);
+                if (!kept) {
+                    entry->uncached = true;
+                    break;
+                }
+                entry->rules.push_back(std::move(*kept));
             }
-            entry->rules.push_back(std::move(*kept));
+        }
+        if (entry->uncached) {
+            entry->rules.clear();
+            entry->rules.shrink_to_fit();
         }
         cache->put(sku, entry, generation, at);
+        if (entry->uncached) {
+            all.rules.erase(std::remove_if(all.rules.begin(), all.rules.end(),
+                                           [&](const Candidate& c) { return !explain && !ownRule(c, customer); }),
+                            all.rules.end());
+            return all;  // answered from what was read
+        }
         cached = std::move(entry);
     }
     ItemRules out;

@@ -514,8 +514,17 @@ TEST_F(PricingApi, ASighupWithANewTokenRestartsTheApisAndOneWithoutLeavesThemRun
     ASSERT_EQ(cart_status("first-token"), 200);
 
     // The same config again: nothing to restart.
+    auto reloads = [&] {
+        const auto err = daemon.errSoFar();
+        std::size_t n = 0;
+        for (auto at = err.find(" reloaded"); at != std::string::npos; at = err.find(" reloaded", at + 1)) {
+            ++n;
+        }
+        return n;
+    };
     daemon.kill(SIGHUP);
-    std::this_thread::sleep_for(std::chrono::seconds(1));
+    wait_for([&] { return reloads() == 1; });
+    ASSERT_EQ(reloads(), 1u) << daemon.errSoFar();
     EXPECT_EQ(cart_status("first-token"), 200);
 
     // The token rotated and the carts limited to one line.

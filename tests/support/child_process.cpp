@@ -109,6 +109,10 @@ ProcessEnd ChildProcess::wait() {
     return ended();
 }
 
+std::string ChildProcess::errSoFar() const {
+    return slurp(dir_->file("err"));
+}
+
 ProcessEnd ChildProcess::ended() const {
     ProcessEnd end;
     end.signaled = WIFSIGNALED(status_);

@@ -36,6 +36,8 @@ class ChildProcess {
     void kill(int signal);
     /// Blocks until the child ends.
     ProcessEnd wait();
+    /// What the child has written to stderr so far.
+    std::string errSoFar() const;
 
   private:
     ProcessEnd ended() const;

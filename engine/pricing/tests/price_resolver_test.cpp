@@ -419,6 +419,41 @@ TEST_P(PriceCacheTest, ARuleMovedToAnotherItemLeavesTheItemItHad) {
     EXPECT_EQ(price("C1", "A1").unit_price.toString(), "20.00 EUR");
     EXPECT_EQ(price("C1", "A2").unit_price.toString(), "15.00 EUR");
     EXPECT_EQ(stats().cleared, 1u);
+
+    // Back, by an admin resolving a conflict on the rule's item (`syncline conflicts resolve`).
+    exec("UPDATE price_rules SET sku = 'A1' WHERE rule_id = 'C-1'");
+    audit::AuditLog(*store_).append({"test", "price_rule", "C-1", "resolve_conflict",
+                                     R"({"sku":{"base":"A1","erp":"A1","store":"A2","from":"A2","to":"A1"}})"});
+    EXPECT_EQ(price("C1", "A2").unit_price.toString(), "5.50 EUR");
+    EXPECT_EQ(price("C1", "A1").unit_price.toString(), "15.00 EUR");
+    EXPECT_EQ(stats().cleared, 2u);
+}
+
+TEST_P(PriceCacheTest, AnItemWithTooManyRulesIsReadFromTheWebstoreEveryTime) {
+    rule({.id = "E-1", .price = "19.00"});
+    rule({.id = "C-1", .scope = "customer", .key = "C1", .price = "15.00"});
+    rule({.id = "C-2", .scope = "customer", .key = "C2", .price = "14.00"});
+    PriceCacheSettings settings;
+    settings.max_rules_per_item = 2;
+    settings.check_interval = std::chrono::milliseconds(0);
+    auto small = std::make_shared<PriceCache>(settings);
+    PriceResolver through(*store_, small);
+    const auto lean = through.price({"C1", "A1", dec("1"), "2026-11-27", std::nullopt, false});
+    EXPECT_EQ(lean.unit_price.toString(), "15.00 EUR");
+    EXPECT_EQ(outcomes(lean.candidates),
+              (std::map<std::string, Outcome>{{"C-1", Outcome::Won}, {"E-1", Outcome::OutrankedByScope}}));
+    // The entry only says that the item is read from the webstore: a change needs no audit row to be seen.
+    exec("UPDATE price_rules SET unit_price = " + money("13.00") + " WHERE rule_id = 'C-1'");
+    EXPECT_EQ(through.price({"C1", "A1", dec("1"), "2026-11-27", std::nullopt, false}).unit_price.toString(),
+              "13.00 EUR");
+    EXPECT_EQ(through.price({"C1", "A1", dec("1"), "2026-11-27", std::nullopt, true}).candidates.size(), 3u);
+    EXPECT_EQ(small->stats().items, 1u);
+    // A2, with no rule, is kept whole.
+    EXPECT_EQ(through.price({"C1", "A2", dec("1"), "2026-11-27", std::nullopt, false}).unit_price.toString(),
+              "5.50 EUR");
+    exec("UPDATE products SET list_price = " + money("6.00") + " WHERE sku = 'A2'");
+    EXPECT_EQ(through.price({"C1", "A2", dec("1"), "2026-11-27", std::nullopt, false}).unit_price.toString(),
+              "5.50 EUR");
 }
 
 TEST_P(PriceCacheTest, ACartInsideTheCallersTransactionNeitherUsesNorFillsTheCache) {
@@ -498,11 +533,13 @@ TEST_P(PriceCacheTest, ReadersOnManyThreadsEndOnTheLastCommittedPriceWhileAWrite
     for (int round = 0; round < 20; ++round) {
         std::atomic<bool> done{false};
         std::atomic<int> failures{0};
+        std::atomic<int> ready{0};
         std::vector<std::thread> readers;
         for (int t = 0; t < 4; ++t) {
             readers.emplace_back([&] {
                 auto store = store::Webstore::open(settings_);
                 PriceResolver through(*store, cache_);
+                ++ready;
                 do {
                     try {
                         through.price(ask);
@@ -512,7 +549,11 @@ TEST_P(PriceCacheTest, ReadersOnManyThreadsEndOnTheLastCommittedPriceWhileAWrite
                 } while (!done.load());
             });
         }
+        while (ready.load() < 4) {  // every reader connected, so that they overlap the commits
+            std::this_thread::yield();
+        }
         for (int i = 0; i < 5; ++i) {
+            std::this_thread::sleep_for(std::chrono::microseconds(200));  // readers run between the commits
             price_cents += 1;
             char text[16];
             std::snprintf(text, sizeof text, "%d.%02d", price_cents / 100, price_cents % 100);
