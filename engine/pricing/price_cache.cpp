@@ -155,24 +155,12 @@ void PriceCache::clear() {
     customers_.clear();
 }
 
-std::shared_ptr<const CachedItem> PriceCache::item(const std::string& sku, Clock::time_point now_at) {
+template <typename Value>
+std::optional<Value> PriceCache::find(const Map<Value>& map, const std::string& key, Clock::time_point now_at) {
     {
         std::shared_lock lock(mutex_);
-        const auto it = items_.find(sku);
-        if (it != items_.end() && now_at - it->second.loaded < settings_.max_age) {
-            hits_.fetch_add(1, std::memory_order_relaxed);
-            return it->second.value;
-        }
-    }
-    misses_.fetch_add(1, std::memory_order_relaxed);
-    return nullptr;
-}
-
-std::optional<CachedCustomer> PriceCache::customer(const std::string& code, Clock::time_point now_at) {
-    {
-        std::shared_lock lock(mutex_);
-        const auto it = customers_.find(code);
-        if (it != customers_.end() && now_at - it->second.loaded < settings_.max_age) {
+        const auto it = map.find(key);
+        if (it != map.end() && now_at - it->second.loaded < settings_.max_age) {
             hits_.fetch_add(1, std::memory_order_relaxed);
             return it->second.value;
         }
@@ -181,21 +169,11 @@ std::optional<CachedCustomer> PriceCache::customer(const std::string& code, Cloc
     return std::nullopt;
 }
 
-// Full: a tenth of the entries go, whichever the map lists first (not the least recently used: keeping that order
-// would make every hit a write).
-template <typename Map>
-void PriceCache::evictForOne(Map& map, std::size_t limit) {
-    if (map.size() < limit) {
-        return;
-    }
-    std::size_t drop = std::max<std::size_t>(1, limit / 10);
-    for (auto it = map.begin(); it != map.end() && drop > 0; --drop) {
-        it = map.erase(it);
-    }
-}
-
-void PriceCache::put(const std::string& sku, std::shared_ptr<const CachedItem> item, std::uint64_t generation,
-                     Clock::time_point loaded) {
+// When full, a tenth of the entries go, whichever the map lists first (not the least recently used: keeping that
+// order would make every hit a write).
+template <typename Value>
+void PriceCache::keep(Map<Value>& map, const std::string& key, Value value, std::uint64_t generation,
+                      Clock::time_point loaded) {
     if (settings_.max_items == 0) {
         return;
     }
@@ -203,21 +181,31 @@ void PriceCache::put(const std::string& sku, std::shared_ptr<const CachedItem> i
     if (generation != generation_.load(std::memory_order_acquire)) {
         return;  // read before a change that is now known: it may be stale
     }
-    evictForOne(items_, settings_.max_items);
-    items_.insert_or_assign(sku, Entry<std::shared_ptr<const CachedItem>>{std::move(item), loaded});
+    if (map.size() >= settings_.max_items) {
+        std::size_t drop = std::max<std::size_t>(1, settings_.max_items / 10);
+        for (auto it = map.begin(); it != map.end() && drop > 0; --drop) {
+            it = map.erase(it);
+        }
+    }
+    map.insert_or_assign(key, Entry<Value>{std::move(value), loaded});
+}
+
+std::shared_ptr<const CachedItem> PriceCache::item(const std::string& sku, Clock::time_point now_at) {
+    return find(items_, sku, now_at).value_or(nullptr);
+}
+
+std::optional<CachedCustomer> PriceCache::customer(const std::string& code, Clock::time_point now_at) {
+    return find(customers_, code, now_at);
+}
+
+void PriceCache::put(const std::string& sku, std::shared_ptr<const CachedItem> item, std::uint64_t generation,
+                     Clock::time_point loaded) {
+    keep(items_, sku, std::move(item), generation, loaded);
 }
 
 void PriceCache::put(const std::string& code, const CachedCustomer& customer, std::uint64_t generation,
                      Clock::time_point loaded) {
-    if (settings_.max_items == 0) {
-        return;
-    }
-    std::unique_lock lock(mutex_);
-    if (generation != generation_.load(std::memory_order_acquire)) {
-        return;
-    }
-    evictForOne(customers_, settings_.max_items);
-    customers_.insert_or_assign(code, Entry<CachedCustomer>{customer, loaded});
+    keep(customers_, code, customer, generation, loaded);
 }
 
 PriceCacheStats PriceCache::stats() const {

@@ -137,14 +137,18 @@ class PriceCache {
         Value value;
         Clock::time_point loaded;
     };
-    template <typename Map>
-    void evictForOne(Map& map, std::size_t limit);
+    template <typename Value>
+    using Map = std::unordered_map<std::string, Entry<Value>>;
+    template <typename Value>
+    std::optional<Value> find(const Map<Value>& map, const std::string& key, Clock::time_point now_at);
+    template <typename Value>
+    void keep(Map<Value>& map, const std::string& key, Value value, std::uint64_t generation, Clock::time_point loaded);
     void invalidate(const std::vector<std::string>& skus, const std::vector<std::string>& customers);
 
     PriceCacheSettings settings_;
     mutable std::shared_mutex mutex_;
-    std::unordered_map<std::string, Entry<std::shared_ptr<const CachedItem>>> items_;
-    std::unordered_map<std::string, Entry<CachedCustomer>> customers_;
+    Map<std::shared_ptr<const CachedItem>> items_;
+    Map<CachedCustomer> customers_;
     std::atomic<std::uint64_t> generation_{0};
     std::atomic<std::uint64_t> hits_{0};
     std::atomic<std::uint64_t> misses_{0};

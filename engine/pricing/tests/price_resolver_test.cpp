@@ -374,6 +374,10 @@ TEST_P(PriceResolverTest, ACartInsideTheCallersTransactionUsesIt) {
 class PriceCacheTest : public PriceResolverTest {
   protected:
     PriceCacheStats stats() const { return cache_->stats(); }
+    // The unit price `through` gives C1 for one piece of `sku`.
+    static std::string unitPrice(PriceResolver& through, const std::string& sku, bool explain = false) {
+        return through.price({"C1", sku, dec("1"), "2026-11-27", std::nullopt, explain}).unit_price.toString();
+    }
     std::string money(const char* amount) const {
         return backend() == Backend::SQLite ? "'" + std::string(amount) + "'" : amount;
     }
@@ -444,16 +448,13 @@ TEST_P(PriceCacheTest, AnItemWithTooManyRulesIsReadFromTheWebstoreEveryTime) {
               (std::map<std::string, Outcome>{{"C-1", Outcome::Won}, {"E-1", Outcome::OutrankedByScope}}));
     // The entry only says that the item is read from the webstore: a change needs no audit row to be seen.
     exec("UPDATE price_rules SET unit_price = " + money("13.00") + " WHERE rule_id = 'C-1'");
-    EXPECT_EQ(through.price({"C1", "A1", dec("1"), "2026-11-27", std::nullopt, false}).unit_price.toString(),
-              "13.00 EUR");
+    EXPECT_EQ(unitPrice(through, "A1"), "13.00 EUR");
     EXPECT_EQ(through.price({"C1", "A1", dec("1"), "2026-11-27", std::nullopt, true}).candidates.size(), 3u);
     EXPECT_EQ(small->stats().items, 1u);
     // A2, with no rule, is kept whole.
-    EXPECT_EQ(through.price({"C1", "A2", dec("1"), "2026-11-27", std::nullopt, false}).unit_price.toString(),
-              "5.50 EUR");
+    EXPECT_EQ(unitPrice(through, "A2"), "5.50 EUR");
     exec("UPDATE products SET list_price = " + money("6.00") + " WHERE sku = 'A2'");
-    EXPECT_EQ(through.price({"C1", "A2", dec("1"), "2026-11-27", std::nullopt, false}).unit_price.toString(),
-              "5.50 EUR");
+    EXPECT_EQ(unitPrice(through, "A2"), "5.50 EUR");
 }
 
 TEST_P(PriceCacheTest, ACartInsideTheCallersTransactionNeitherUsesNorFillsTheCache) {
@@ -494,11 +495,9 @@ TEST_P(PriceCacheTest, EntriesAreBoundedInNumberAndInAge) {
     brief.max_age = std::chrono::seconds(0);
     auto aged = std::make_shared<PriceCache>(brief);
     PriceResolver through_aged(*store_, aged);
-    EXPECT_EQ(through_aged.price({"C1", "A2", dec("1"), "2026-11-27", std::nullopt, true}).unit_price.toString(),
-              "5.50 EUR");
+    EXPECT_EQ(unitPrice(through_aged, "A2", true), "5.50 EUR");
     exec("UPDATE products SET list_price = " + money("6.50") + " WHERE sku = 'A2'");
-    EXPECT_EQ(through_aged.price({"C1", "A2", dec("1"), "2026-11-27", std::nullopt, true}).unit_price.toString(),
-              "6.50 EUR");
+    EXPECT_EQ(unitPrice(through_aged, "A2", true), "6.50 EUR");
 }
 
 TEST_P(PriceCacheTest, AnEntryReadBeforeAChangeWasSeenIsNotKept) {
