@@ -116,7 +116,15 @@ std::vector<FieldError> validatePriceRule(const RowView& row) {
     r.valid_from = row.text("valid_from");
     r.valid_to = row.get("valid_to");
     r.erp_modified = row.text("erp_modified");
-    return check(d, r);
+    auto errors = check(d, r);
+    // The model lets a percentage come without a currency; the webstore keeps one with every rule (NOT NULL,
+    // 3 letters), so such a rule is rejected here rather than failing the whole batch on the table's constraint.
+    if (r.currency.empty() &&
+        std::none_of(errors.begin(), errors.end(), [](const FieldError& e) { return e.field == "currency"; })) {
+        errors.push_back(
+            FieldError{"currency", "", "is required: the webstore keeps a currency with every price rule"});
+    }
+    return errors;
 }
 
 }  // namespace

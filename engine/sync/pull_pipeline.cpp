@@ -13,6 +13,7 @@
 
 #include "engine/audit/audit_log.h"
 #include "engine/connector/streams.h"
+#include "engine/model/decimal.h"
 #include "engine/store/deferred_indexes.h"
 #include "engine/store/transaction.h"
 #include "engine/sync/batch_writer.h"
@@ -82,6 +83,7 @@ class PullRun {
             const auto& spec = connector::streamFields(entity.stream);
             const auto f = std::find_if(spec.begin(), spec.end(), [&](const auto& s) { return s.name == field; });
             null_as_.push_back(f == spec.end() ? std::nullopt : f->null_as);
+            types_.push_back(f == spec.end() ? connector::FieldType::Text : f->default_type);
         }
         const auto it = std::find(fields.begin(), fields.end(), options.cursor_field);
         cursor_index_ = it == fields.end() ? fields.size() : static_cast<std::size_t>(it - fields.begin());
@@ -123,7 +125,10 @@ class PullRun {
                     {key, fieldOf(batch.row_errors[r]), batch.row_errors[r], rawJson(fields_, row, source)});
                 continue;
             }
-            const auto errors = entity_.validate(RowView(fields_, row));
+            auto errors = entity_.validate(RowView(fields_, row));
+            if (errors.empty()) {
+                storeForm(row, errors);
+            }
             if (!errors.empty()) {
                 rejects.push_back(
                     {key, errors.front().field, model::describe(errors.front()), rawJson(fields_, row, source)});
@@ -352,6 +357,33 @@ class PullRun {
         return changes.json();
     }
 
+    // Puts decimals and flags in the one form the webstore's CHECKs accept ("12.5", "1"/"0"), whatever form the
+    // connector delivered them in; a value that has none becomes an error. BatchWriter skips those CHECKs on
+    // SQLite, so this and the job's validator are what keep the tables valid (tests: StoreFormTest).
+    void storeForm(std::vector<std::optional<std::string>>& row, std::vector<model::FieldError>& errors) const {
+        for (std::size_t c = 0; c < row.size() && c < types_.size(); ++c) {
+            if (!row[c]) {
+                continue;
+            }
+            std::string& text = *row[c];
+            if (types_[c] == connector::FieldType::Decimal) {
+                std::string why;
+                const auto value = model::Decimal::parse(text, &why);
+                if (!value) {
+                    errors.push_back({fields_[c], text, why});
+                    return;
+                }
+                std::string canonical = value->toString();
+                if (canonical != text) {
+                    text = std::move(canonical);
+                }
+            } else if (types_[c] == connector::FieldType::Flag && text != "1" && text != "0") {
+                errors.push_back({fields_[c], text, "must be 1 or 0"});
+                return;
+            }
+        }
+    }
+
     std::string keyOf(const std::vector<std::optional<std::string>>& row) const {
         std::vector<std::string> parts;
         for (auto i : key_index_) {
@@ -393,7 +425,8 @@ class PullRun {
     std::vector<std::uint64_t> seen_;
     bool track_seen_ = false;
     std::vector<std::optional<std::string>> null_as_;
-    std::vector<conflict::Policy> policies_;  ///< per field
+    std::vector<connector::FieldType> types_;  ///< per field, as the stream defines it
+    std::vector<conflict::Policy> policies_;   ///< per field
     bool any_non_erp_ = false;
     std::size_t active_index_;    ///< fields_.size() when the stream does not map it
     std::size_t modified_index_;  ///< the ERP change time (erp_modified), or fields_.size()
