@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <deque>
 #include <map>
+#include <mutex>
+#include <stdexcept>
 #include <unordered_set>
 
 #include <spdlog/spdlog.h>
@@ -104,14 +107,27 @@ class PullRun {
     PullProgress counts;
     std::optional<std::string> max_cursor;
 
-    void apply(std::int64_t run_id, connector::RecordBatch& batch) {
+    /// What prepare() found in one batch, for apply().
+    struct Prepared {
+        std::int64_t read = 0;
         std::vector<Reject> rejects;
-        std::vector<std::string> keys;
-        std::vector<std::string> hashes;
-        std::vector<std::size_t> rows;
+        std::vector<std::string> keys;            ///< the valid rows' keys
+        std::vector<std::string> hashes;          ///< their content hashes
+        std::vector<std::size_t> rows;            ///< their rows in the batch
+        std::vector<std::size_t> order;           ///< indexes into keys, in key order
+        std::vector<std::string> insert_changes;  ///< per key, the audit changes of an insert (first loads only)
+        std::optional<std::string> max_cursor;
+        std::vector<std::uint64_t> seen;
+    };
+
+    /// The work on a batch that needs no webstore: storage defaults, validation, store form, keys and hashes,
+    /// and on a first load the audit changes of the inserts. Runs on the read-ahead thread, one batch after
+    /// another, so the job's thread is left with the webstore; apply() takes the results in the same order.
+    void prepare(connector::RecordBatch& batch) {
+        Prepared p;
         std::unordered_set<std::string> in_batch;
         for (std::size_t r = 0; r < batch.rows.size(); ++r) {
-            ++counts.read;
+            ++p.read;
             auto& row = batch.rows[r];
             for (std::size_t i = 0; i < row.size() && i < null_as_.size(); ++i) {
                 if (!row[i] && null_as_[i]) {
@@ -121,7 +137,7 @@ class PullRun {
             const std::string source = r < batch.raw.size() ? batch.raw[r] : "";
             std::string key = keyOf(row);
             if (r < batch.row_errors.size() && !batch.row_errors[r].empty()) {
-                rejects.push_back(
+                p.rejects.push_back(
                     {key, fieldOf(batch.row_errors[r]), batch.row_errors[r], rawJson(fields_, row, source)});
                 continue;
             }
@@ -130,33 +146,62 @@ class PullRun {
                 storeForm(row, errors);
             }
             if (!errors.empty()) {
-                rejects.push_back(
+                p.rejects.push_back(
                     {key, errors.front().field, model::describe(errors.front()), rawJson(fields_, row, source)});
                 continue;
             }
             if (!in_batch.insert(key).second) {
-                rejects.push_back({key, entity_.key_columns.front(), "the same key appears twice in one batch",
-                                   rawJson(fields_, row, source)});
+                p.rejects.push_back({key, entity_.key_columns.front(), "the same key appears twice in one batch",
+                                     rawJson(fields_, row, source)});
                 continue;
             }
             if (cursor_index_ < row.size() && row[cursor_index_] &&
-                (!max_cursor || *row[cursor_index_] > *max_cursor)) {
-                max_cursor = *row[cursor_index_];
+                (!p.max_cursor || *row[cursor_index_] > *p.max_cursor)) {
+                p.max_cursor = *row[cursor_index_];
             }
             if (track_seen_) {
-                seen_.push_back(fnv1a(kFnvOffset, key));
+                p.seen.push_back(fnv1a(kFnvOffset, key));
             }
-            keys.push_back(std::move(key));
-            hashes.push_back(contentHash(row));
-            rows.push_back(r);
+            p.keys.push_back(std::move(key));
+            p.hashes.push_back(contentHash(row));
+            p.rows.push_back(r);
+            if (first_load_) {
+                p.insert_changes.push_back(insertChanges(row));
+            }
         }
-        const auto stored = writer_.storedState(keys);
         // Upserts in key order touch neighbouring index pages instead of random ones.
-        std::vector<std::size_t> order(keys.size());
-        for (std::size_t i = 0; i < order.size(); ++i) {
-            order[i] = i;
+        p.order.resize(p.keys.size());
+        for (std::size_t i = 0; i < p.order.size(); ++i) {
+            p.order[i] = i;
         }
-        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
+        std::sort(p.order.begin(), p.order.end(), [&](std::size_t a, std::size_t b) { return p.keys[a] < p.keys[b]; });
+        std::lock_guard<std::mutex> lock(prepared_mutex_);
+        prepared_.push_back(std::move(p));
+    }
+
+    /// Writes a batch prepare() has seen: one transaction with its rows, their sync_state, conflicts, rejects and
+    /// audit rows. Batches come in the order they were prepared.
+    void apply(std::int64_t run_id, connector::RecordBatch& batch) {
+        Prepared p;
+        {
+            std::lock_guard<std::mutex> lock(prepared_mutex_);
+            if (prepared_.empty()) {
+                throw std::logic_error("PullRun::apply: a batch that was not prepared");
+            }
+            p = std::move(prepared_.front());
+            prepared_.pop_front();
+        }
+        counts.read += p.read;
+        seen_.insert(seen_.end(), p.seen.begin(), p.seen.end());
+        if (p.max_cursor && (!max_cursor || *p.max_cursor > *max_cursor)) {
+            max_cursor = std::move(p.max_cursor);
+        }
+        auto& keys = p.keys;
+        auto& hashes = p.hashes;
+        const auto& rows = p.rows;
+        const auto& order = p.order;
+        auto& rejects = p.rejects;
+        const auto stored = writer_.storedState(keys);
         std::vector<std::string> existing;
         for (const std::size_t i : order) {
             const auto it = stored.find(keys[i]);
@@ -179,7 +224,8 @@ class PullRun {
             auto& row = batch.rows[rows[i]];
             const auto cur = it == stored.end() ? current.end() : current.find(keys[i]);
             if (cur == current.end()) {
-                audit.push_back({actor, entity_.entity, keys[i], "insert", insertChanges(row)});
+                audit.push_back({actor, entity_.entity, keys[i], "insert",
+                                 i < p.insert_changes.size() ? std::move(p.insert_changes[i]) : insertChanges(row)});
                 changed.applied.push_back(baseOf(row));
                 changed.rows.push_back(std::move(row));
                 changed.keys.push_back(std::move(keys[i]));
@@ -232,6 +278,9 @@ class PullRun {
 
     /// A full pull remembers the keys it sees, to deactivate the others at its end; not needed when the
     /// table was empty at the start (a first load). Reserved up front: no doubling of a large vector.
+    /// A first load: prepare() writes the audit changes of every row as an insert, which nearly all will be.
+    void firstLoad() { first_load_ = true; }
+
     void trackSeenKeys(std::int64_t expected) {
         track_seen_ = true;
         seen_.reserve(static_cast<std::size_t>(expected + expected / 10 + 1024));
@@ -423,7 +472,10 @@ class PullRun {
     std::vector<std::size_t> key_index_;
     std::size_t cursor_index_;
     std::vector<std::uint64_t> seen_;
-    bool track_seen_ = false;
+    bool track_seen_ = false;  ///< set before reading starts, then only read
+    bool first_load_ = false;  ///< set before reading starts, then only read
+    std::mutex prepared_mutex_;
+    std::deque<Prepared> prepared_;  ///< from the read-ahead thread to the job's, oldest first
     std::vector<std::optional<std::string>> null_as_;
     std::vector<connector::FieldType> types_;  ///< per field, as the stream defines it
     std::vector<conflict::Policy> policies_;   ///< per field
@@ -494,12 +546,17 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
             }
             tx.commit();
         }
-        // The ERP read of the next batches overlaps the webstore write of this one (2 batches ahead).
-        ReadAhead pull(*session.value());
-        PullRun run(store_, entity_, effective, pull.fields());
+        const std::vector<std::string> fields = session.value()->fields();
+        PullRun run(store_, entity_, effective, fields);
         if (result.full && !first_load) {
             run.trackSeenKeys(run.writer().activeCount());
         }
+        if (first_load) {
+            run.firstLoad();
+        }
+        // The ERP read and the preparation of the next batches overlap the webstore write of this one (2 batches
+        // ahead).
+        ReadAhead pull(*session.value(), 2, [&run](connector::RecordBatch& batch) { run.prepare(batch); });
         connector::RecordBatch batch;
         for (;;) {
             auto more = pull.next(batch);

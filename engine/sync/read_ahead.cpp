@@ -5,8 +5,11 @@
 
 namespace syncline::sync {
 
-ReadAhead::ReadAhead(connector::PullSession& session, std::size_t depth)
-    : session_(session), depth_(std::max<std::size_t>(depth, 1)), fields_(session.fields()) {
+ReadAhead::ReadAhead(connector::PullSession& session, std::size_t depth, Prepare prepare)
+    : session_(session),
+      depth_(std::max<std::size_t>(depth, 1)),
+      prepare_(std::move(prepare)),
+      fields_(session.fields()) {
     // A new buffer is only made when no spare is left, so at most depth_ + 1 of them circulate between the queue,
     // the spares and the thread: returning one in next() never allocates.
     spares_.reserve(depth_ + 1);
@@ -63,6 +66,9 @@ void ReadAhead::produceBatches() {
     while (!stop_) {
         lock.unlock();
         auto more = session_.next(batch);  // blocks on the ERP: the part that overlaps the consumer's work
+        if (more && more.value() && prepare_) {
+            prepare_(batch);
+        }
         lock.lock();
         if (!more || !more.value()) {
             final_.emplace(std::move(more));

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -24,8 +25,13 @@ namespace syncline::sync {
 /// must outlive the ReadAhead. next() is for one consumer thread at a time.
 class ReadAhead {
   public:
+    /// Runs on the thread on every batch the session delivered, before the consumer can take it (the pull
+    /// pipeline's validation and hashing); batches are prepared one after another, in order. An exception it
+    /// throws is delivered like one from the session.
+    using Prepare = std::function<void(connector::RecordBatch&)>;
+
     /// Copies the session's fields(), then starts reading. A `depth` of 0 is taken as 1.
-    explicit ReadAhead(connector::PullSession& session, std::size_t depth = 2);
+    explicit ReadAhead(connector::PullSession& session, std::size_t depth = 2, Prepare prepare = nullptr);
     /// Stops the thread and joins it; filled batches not taken are dropped. Never waits for the consumer, but a
     /// session.next() in progress is finished first (it blocks on the source, up to the connector's own timeouts).
     ~ReadAhead();
@@ -47,6 +53,7 @@ class ReadAhead {
 
     connector::PullSession& session_;
     const std::size_t depth_;
+    const Prepare prepare_;
     const std::vector<std::string> fields_;
 
     std::mutex mutex_;

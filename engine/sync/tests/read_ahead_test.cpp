@@ -283,6 +283,54 @@ TEST(ReadAhead, ExceptionFromTheSessionIsRethrownAfterTheEarlierBatchesAndIsStic
     session.expectSerialUseFromOneBackgroundThread();
 }
 
+TEST(ReadAhead, PrepareRunsOnTheThreadOnEveryBatchInOrderBeforeItIsDelivered) {
+    constexpr std::size_t kBatches = 6;
+    FakeSession session(kBatches);
+    std::vector<std::string> prepared;  // the first sku of each batch, as prepare saw it
+    std::set<std::thread::id> threads;
+    ReadAhead ahead(session, 2, [&](RecordBatch& batch) {
+        prepared.push_back(*batch.rows.at(0).at(0));
+        threads.insert(std::this_thread::get_id());
+        batch.rows.at(0).at(1) = "prepared";
+    });
+    RecordBatch batch;
+    for (std::size_t i = 0; i < kBatches; ++i) {
+        auto more = consume(ahead, session, batch);
+        ASSERT_TRUE(more.ok() && more.value()) << "batch " << i;
+        EXPECT_EQ(batch.rows.at(0).at(1), "prepared") << "batch " << i << " was delivered before prepare ran";
+        EXPECT_EQ(*batch.rows.at(0).at(0), scriptedBatch(i, 3).rows.at(0).at(0)) << "batch " << i;
+    }
+    auto end = consume(ahead, session, batch);
+    ASSERT_TRUE(end.ok() && !end.value());
+    ASSERT_EQ(prepared.size(), kBatches) << "prepare runs once per batch, never on the end";
+    for (std::size_t i = 0; i < kBatches; ++i) {
+        EXPECT_EQ(prepared[i], *scriptedBatch(i, 3).rows.at(0).at(0)) << "out of order at " << i;
+    }
+    ASSERT_EQ(threads.size(), 1u);
+    EXPECT_NE(*threads.begin(), std::this_thread::get_id()) << "prepare ran on the consumer's thread";
+}
+
+TEST(ReadAhead, AnExceptionFromPrepareIsRethrownAfterTheEarlierBatches) {
+    FakeSession session(5);
+    int calls = 0;
+    ReadAhead ahead(session, 2, [&](RecordBatch&) {
+        if (++calls == 2) {
+            throw std::runtime_error("prepare failed on the second batch");
+        }
+    });
+    RecordBatch batch;
+    auto first = consume(ahead, session, batch);
+    ASSERT_TRUE(first.ok() && first.value());
+    expectBatch(batch, 0);
+    try {
+        consume(ahead, session, batch);
+        ADD_FAILURE() << "next() did not rethrow";
+    } catch (const std::runtime_error& error) {
+        EXPECT_STREQ(error.what(), "prepare failed on the second batch");
+    }
+    EXPECT_EQ(session.started(), 2u) << "not read after the exception";
+}
+
 TEST(ReadAhead, DestroyingAfterOneBatchOfManyStopsTheBlockedThread) {
     constexpr std::size_t kDepth = 2;
     FakeSession session(100);
