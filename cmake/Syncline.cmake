@@ -29,3 +29,10 @@ function(syncline_test name)
   endif()
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES ${_props})
 endfunction()
+
+# Links the allocator chosen by SYNCLINE_MALLOC into an executable.
+function(syncline_malloc target)
+  if(SYNCLINE_MALLOC STREQUAL "jemalloc")
+    target_link_libraries(${target} PRIVATE PkgConfig::JEMALLOC)
+  endif()
+endfunction()

@@ -9,6 +9,7 @@ packages=(
     # libraries
     libpoco-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev
     libhowardhinnant-date-dev libsodium-dev prometheus-cpp-dev libthrift-dev thrift-compiler libboost-dev
+    libjemalloc-dev
     libsqlite3-dev libpq-dev unixodbc-dev
     # tests and benchmarks
     libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev

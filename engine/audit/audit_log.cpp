@@ -166,6 +166,12 @@ AuditLog::AuditLog(store::Webstore& store) : store_(store) {}
 AuditLog::~AuditLog() = default;
 
 void AuditLog::append(const std::vector<AuditEntry>& entries) {
+    startAppend(entries);
+    finishAppend();
+}
+
+void AuditLog::startAppend(std::vector<AuditEntry> entries) {
+    pending_.reset();  // waits for a helper left by a start whose transaction failed
     if (entries.empty()) {
         return;
     }
@@ -176,9 +182,6 @@ void AuditLog::append(const std::vector<AuditEntry>& entries) {
         session << "SELECT pg_advisory_xact_lock($1)", use(key), now;
     }
     const std::string head_sql = "SELECT seq, row_hash FROM audit_head WHERE id = 1";
-    const std::string head_update_sql =
-        "INSERT INTO audit_head (id, seq, row_hash) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET "
-        "seq = excluded.seq, row_hash = excluded.row_hash";
     std::int64_t seq = 0;
     std::string prev = kGenesisHash;
     if (b == Backend::SQLite) {
@@ -199,63 +202,94 @@ void AuditLog::append(const std::vector<AuditEntry>& entries) {
             prev = head_hash.front();
         }
     }
-    const std::string at = store::Webstore::utcNow();
+    // Built in place: the helper reads the entries where they stay until finishAppend() is done with them.
+    Pending& p = pending_.emplace();
+    p.entries = std::move(entries);
+    p.first_seq = seq + 1;
+    p.prev = std::move(prev);
+    p.at = store::Webstore::utcNow();
+    // The chain is serial, but needs nothing from the webstore after the head: a large batch is hashed beside the
+    // caller's own writes.
+    const auto policy = p.entries.size() >= 64 ? std::launch::async : std::launch::deferred;
+    p.hashes = std::async(policy, [&p] {
+        std::vector<std::string> out;
+        out.reserve(p.entries.size());
+        const std::string* last = &p.prev;
+        std::int64_t n = p.first_seq;
+        for (const auto& e : p.entries) {
+            out.push_back(rowHash(*last, n++, p.at, e.actor, e.entity, e.key, e.action, e.changes));
+            last = &out.back();
+        }
+        return out;
+    });
+}
+
+void AuditLog::finishAppend() {
+    if (!pending_) {
+        return;
+    }
+    struct Done {
+        std::optional<Pending>& pending;
+        ~Done() { pending.reset(); }
+    } done{pending_};
+    Pending& p = *pending_;
+    const std::vector<std::string> hashes = p.hashes.get();
+    auto& session = store_.session();
+    const auto b = store_.backend();
+    const std::string head_update_sql =
+        "INSERT INTO audit_head (id, seq, row_hash) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET "
+        "seq = excluded.seq, row_hash = excluded.row_hash";
     const std::string insert =
         "INSERT INTO audit_log (seq, at, actor, entity, entity_key, action, changes, "
         "prev_hash, row_hash) VALUES ($1, " +
         store::typedParam(b, 2, store::SqlType::Timestamp) + ", $3, $4, $5, $6, $7, $8, $9)";
+    const std::size_t n = p.entries.size();
+    const std::int64_t last_seq = p.first_seq + static_cast<std::int64_t>(n) - 1;
     if (b == Backend::SQLite) {
         if (!sqlite_insert_) {
             sqlite_insert_ = std::make_unique<store::SqliteStatement>(session, insert);
         }
-        for (const auto& e : entries) {
-            ++seq;
-            std::string hash = rowHash(prev, seq, at, e.actor, e.entity, e.key, e.action, e.changes);
-            sqlite_insert_->bind(1, seq);
-            sqlite_insert_->bind(2, at);
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto& e = p.entries[i];
+            sqlite_insert_->bind(1, p.first_seq + static_cast<std::int64_t>(i));
+            sqlite_insert_->bind(2, p.at);
             sqlite_insert_->bind(3, e.actor);
             sqlite_insert_->bind(4, e.entity);
             sqlite_insert_->bind(5, e.key);
             sqlite_insert_->bind(6, e.action);
             sqlite_insert_->bind(7, e.changes);
-            sqlite_insert_->bind(8, prev);
-            sqlite_insert_->bind(9, hash);
+            sqlite_insert_->bind(8, i == 0 ? p.prev : hashes[i - 1]);
+            sqlite_insert_->bind(9, hashes[i]);
             sqlite_insert_->run();
-            prev = std::move(hash);
         }
-    } else {
-        const std::size_t n = entries.size();
-        std::vector<Poco::Int64> seqs;
-        std::vector<std::string> ats(n, at), actors, entities, keys, actions, changes, prevs, hashes;
-        for (const auto& e : entries) {
-            ++seq;
-            std::string hash = rowHash(prev, seq, at, e.actor, e.entity, e.key, e.action, e.changes);
-            seqs.push_back(seq);
-            actors.push_back(e.actor);
-            entities.push_back(e.entity);
-            keys.push_back(e.key);
-            actions.push_back(e.action);
-            changes.push_back(e.changes);
-            prevs.push_back(prev);
-            hashes.push_back(hash);
-            prev = std::move(hash);
-        }
-        auto statement = std::make_unique<Poco::Data::Statement>(session);
-        *statement << insert, use(seqs), use(ats), use(actors), use(entities), use(keys), use(actions), use(changes),
-            use(prevs), use(hashes);
-        store::executeRepeated(std::move(statement));
-    }
-    if (b == Backend::SQLite) {
         if (!sqlite_head_update_) {
             sqlite_head_update_ = std::make_unique<store::SqliteStatement>(session, head_update_sql);
         }
-        sqlite_head_update_->bind(1, seq);
-        sqlite_head_update_->bind(2, prev);
+        sqlite_head_update_->bind(1, last_seq);
+        sqlite_head_update_->bind(2, hashes.back());
         sqlite_head_update_->run();
         return;
     }
-    Poco::Int64 last = seq;
-    session << head_update_sql, use(last), use(prev), now;
+    std::vector<Poco::Int64> seqs;
+    std::vector<std::string> ats(n, p.at), actors, entities, keys, actions, changes, prevs;
+    for (std::size_t i = 0; i < n; ++i) {
+        auto& e = p.entries[i];
+        seqs.push_back(p.first_seq + static_cast<Poco::Int64>(i));
+        actors.push_back(std::move(e.actor));
+        entities.push_back(std::move(e.entity));
+        keys.push_back(std::move(e.key));
+        actions.push_back(std::move(e.action));
+        changes.push_back(std::move(e.changes));
+        prevs.push_back(i == 0 ? p.prev : hashes[i - 1]);
+    }
+    auto row_hashes = hashes;
+    auto statement = std::make_unique<Poco::Data::Statement>(session);
+    *statement << insert, use(seqs), use(ats), use(actors), use(entities), use(keys), use(actions), use(changes),
+        use(prevs), use(row_hashes);
+    store::executeRepeated(std::move(statement));
+    Poco::Int64 last = last_seq;
+    std::string head = hashes.back();
+    session << head_update_sql, use(last), use(head), now;
 }
 
 VerifyResult AuditLog::verify() {

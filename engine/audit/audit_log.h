@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -97,6 +98,13 @@ class AuditLog {
     void append(const std::vector<AuditEntry>& entries);
     void append(const AuditEntry& entry) { append(std::vector<AuditEntry>{entry}); }
 
+    /// append() in two steps, for a bulk writer: startAppend() takes the chain's head in the caller's transaction
+    /// and computes the rows' hashes on a helper thread (for 64 entries or more) while the caller goes on with its
+    /// own writes; finishAppend() writes the rows and the new head. Both in the same transaction, with no other
+    /// append in between. A start without a finish (the transaction failed) is dropped by the next start.
+    void startAppend(std::vector<AuditEntry> entries);
+    void finishAppend();
+
     /// Walks the whole chain in sequence order: numbering without gaps from 1, each prev_hash the
     /// previous row_hash, each row_hash recomputed, and the last row equal to audit_head.
     VerifyResult verify();
@@ -104,7 +112,16 @@ class AuditLog {
     std::vector<AuditRow> query(const AuditFilter& filter);
 
   private:
+    struct Pending {
+        std::vector<AuditEntry> entries;
+        std::int64_t first_seq = 0;  ///< the sequence number of entries[0]
+        std::string prev;            ///< the prev_hash of entries[0]
+        std::string at;
+        std::future<std::vector<std::string>> hashes;  ///< row_hash of each entry
+    };
+
     store::Webstore& store_;
+    std::optional<Pending> pending_;
     // On SQLite the statements of append() are prepared once per AuditLog: keep one AuditLog for many appends.
     std::unique_ptr<store::SqliteStatement> sqlite_head_;
     std::unique_ptr<store::SqliteStatement> sqlite_insert_;

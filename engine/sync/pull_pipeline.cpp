@@ -248,11 +248,12 @@ class PullRun {
             target.hashes.push_back(std::move(hashes[i]));
         }
         store::Transaction tx(store_);
+        audit_.startAppend(std::move(audit));  // the audit rows are hashed while the rows are written
         writer_.upsert(changed);
         writer_.writeState(state_only);
         writer_.recordConflicts(run_id, held);
         writer_.recordRejects(run_id, rejects);
-        audit_.append(audit);
+        audit_.finishAppend();
         if (!options_.dry_run) {
             if (options_.before_commit) {
                 options_.before_commit(store_);
