@@ -10,6 +10,7 @@
 
 #include "engine/audit/audit_log.h"
 #include "engine/store/migrator.h"
+#include "engine/store/transaction.h"
 #include "engine/sync/conflict_queue.h"
 #include "engine/sync/pull_pipeline.h"
 #include "jobs/pull_jobs.h"
@@ -284,6 +285,45 @@ TEST_P(ConflictAuditTest, ManualResolutionCanKeepTheShopValueOrSetANewOne) {
     erpChange(1, 1, "ERP saw 2", "2026-11-26 10:00:00");
     EXPECT_EQ(pull().counts.conflicted, 1);
     EXPECT_EQ(field("A2", "name"), "Shop saw");
+}
+
+// The pull's two-step append: hashed on a helper thread while other writes of the transaction run, then
+// written. The chain is the one a plain append of the same entries makes, and a failed transaction leaves nothing.
+TEST_P(ConflictAuditTest, ATwoStepAppendChainsLikeAPlainOneAndRollsBackWithItsTransaction) {
+    std::vector<audit::AuditEntry> entries;
+    for (int i = 0; i < 300; ++i) {  // above the helper-thread threshold
+        entries.push_back(
+            {"run:1", "product", "K" + std::to_string(i), "insert", "{\"n\":{\"to\":\"" + std::to_string(i) + "\"}}"});
+    }
+    audit::AuditLog log(*store_);
+    {
+        store::Transaction tx(*store_);
+        log.startAppend(entries);
+        exec("UPDATE sync_cursors SET cursor = cursor");  // the caller's own writes in between
+    }                                                     // not committed: rolled back
+    EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log"), 0) << "a start without a finish writes nothing";
+    {
+        store::Transaction tx(*store_);
+        log.startAppend(entries);
+        exec("UPDATE sync_cursors SET cursor = cursor");
+        log.finishAppend();
+        log.append(entries.front());  // a plain append goes on from the new head
+        tx.commit();
+    }
+    EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log"), 301);
+    const auto verdict = log.verify();
+    EXPECT_TRUE(verdict.ok) << verdict.why;
+    const auto rows = log.query({std::nullopt, std::nullopt, std::nullopt, std::nullopt, 1000});
+    ASSERT_EQ(rows.size(), 301u);
+    const auto& last_of_batch = rows[1];  // newest first: row 300
+    ASSERT_EQ(last_of_batch.seq, 300);
+    // The same entries through a plain append, computed by hand from the stored first row on.
+    std::string prev = audit::kGenesisHash;
+    for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
+        EXPECT_EQ(it->prev_hash, prev) << "row " << it->seq;
+        prev = audit::rowHash(prev, it->seq, it->at, it->actor, it->entity, it->key, it->action, it->changes);
+        EXPECT_EQ(it->row_hash, prev) << "row " << it->seq;
+    }
 }
 
 // Tampering by plain SQL, each found by verify() naming the row.
