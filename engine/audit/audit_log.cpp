@@ -119,6 +119,13 @@ void ChangeSet::add(const std::string& name, const std::optional<std::string>& f
     body_ += '}';
 }
 
+void ChangeSet::addInserted(const std::string& name, const std::string& to) {
+    field(name);
+    body_ += "{\"to\":";
+    appendJsonString(body_, to);
+    body_ += '}';
+}
+
 void ChangeSet::addConflict(const std::string& name, const std::optional<std::string>& base,
                             const std::optional<std::string>& erp, const std::optional<std::string>& store,
                             const std::optional<std::string>& from, const std::optional<std::string>& to,

@@ -37,11 +37,14 @@ struct AuditRow {
     std::string row_hash;
 };
 
-/// Builds the `changes` JSON of one entry: {"field": {"from": ..., "to": ...}, ...}; null for NULL.
+/// Builds the `changes` JSON of one entry: {"field": {"from": ..., "to": ...}, ...}; null for NULL. An insert
+/// lists its non-NULL fields as {"field": {"to": ...}}.
 /// Written by hand (not nlohmann) because a full pull writes one per applied row.
 class ChangeSet {
   public:
     void add(const std::string& field, const std::optional<std::string>& from, const std::optional<std::string>& to);
+    /// A field of an inserted record: {"to": value}; there is no "from".
+    void addInserted(const std::string& field, const std::string& to);
     /// A field whose value both sides changed: the base, both values, the policy and what was kept.
     void addConflict(const std::string& field, const std::optional<std::string>& base,
                      const std::optional<std::string>& erp, const std::optional<std::string>& store,

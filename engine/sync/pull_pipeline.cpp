@@ -401,7 +401,7 @@ class PullRun {
         audit::ChangeSet changes;
         for (std::size_t c = 0; c < fields_.size() && c < row.size(); ++c) {
             if (row[c]) {
-                changes.add(fields_[c], std::nullopt, row[c]);
+                changes.addInserted(fields_[c], *row[c]);
             }
         }
         return changes.json();

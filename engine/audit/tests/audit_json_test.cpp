@@ -45,6 +45,15 @@ TEST(AuditJson, ChangeSetIsOneJsonObjectWithNullsAndConflicts) {
     EXPECT_EQ(parsed["description"]["conflict"]["outcome"], "store");
 }
 
+TEST(AuditJson, AnInsertListsItsValuesWithoutAFrom) {
+    ChangeSet changes;
+    changes.addInserted("sku", "A1");
+    changes.addInserted("name", "Drill \"XL\"");
+    EXPECT_EQ(changes.json(), R"({"sku":{"to":"A1"},"name":{"to":"Drill \"XL\""}})");
+    const auto parsed = nlohmann::json::parse(changes.json());
+    EXPECT_FALSE(parsed["sku"].contains("from"));
+}
+
 TEST(AuditHash, CoversEveryFieldAndTheirBoundaries) {
     const auto h = rowHash(kGenesisHash, 1, "2026-11-27T10:00:00Z", "run:1", "product", "A1", "insert", "{}");
     EXPECT_EQ(h.size(), 64u);
