@@ -144,7 +144,13 @@ void Migrator::apply(const Migration& migration) {
 }
 
 std::vector<Migration> Migrator::migrate() {
+    return migrateTo(latestVersion());
+}
+
+std::vector<Migration> Migrator::migrateTo(int version) {
     auto todo = pending();
+    todo.erase(std::remove_if(todo.begin(), todo.end(), [&](const Migration& m) { return m.version > version; }),
+               todo.end());
     for (const auto& migration : todo) {
         apply(migration);
     }

@@ -61,6 +61,8 @@ class Migrator {
     /// Applies what is pending and returns it. Throws SchemaTooNew, SchemaMismatch, or
     /// Poco::Data exceptions from the database (the failed migration is rolled back).
     std::vector<Migration> migrate();
+    /// The same, up to and including `version` only (tests of a migration's data steps).
+    std::vector<Migration> migrateTo(int version);
 
   private:
     void lock();

@@ -52,6 +52,15 @@ std::vector<Poco::Nullable<std::string>> column(const ChangedRows& changed, std:
     return out;
 }
 
+std::vector<Poco::Nullable<std::string>> nullable(const std::vector<std::optional<std::string>>& values) {
+    std::vector<Poco::Nullable<std::string>> out;
+    out.reserve(values.size());
+    for (const auto& v : values) {
+        out.push_back(v ? Poco::Nullable<std::string>(*v) : Poco::Nullable<std::string>());
+    }
+    return out;
+}
+
 }  // namespace
 
 BatchWriter::~BatchWriter() = default;
@@ -106,16 +115,16 @@ BatchWriter::BatchWriter(store::Webstore& store, const EntityTable& entity, std:
         updates.push_back("active = excluded.active");
     }
     names.push_back("updated_at");
-    values.push_back(typedParam(b, index, SqlType::Timestamp));
+    values.push_back(typedParam(b, index++, SqlType::Timestamp));
     updates.push_back("updated_at = excluded.updated_at");
+    for (const char* sync : {"sync_hash", "sync_base"}) {
+        names.push_back(sync);
+        values.push_back("$" + std::to_string(index++));
+        updates.push_back(std::string(sync) + " = excluded." + sync);
+    }
     upsert_sql_ = "INSERT INTO " + entity_.table + " (" + join(names, ", ") + ") VALUES (" + join(values, ", ") +
                   ") ON CONFLICT (" + join(entity_.key_columns, ", ") + ") DO UPDATE SET " + join(updates, ", ");
-    state_sql_ =
-        "INSERT INTO sync_state (entity, entity_key, erp_hash, applied_hash, updated_at, applied) VALUES ($1, $2, $3, "
-        "$3, " +
-        typedParam(b, 4, SqlType::Timestamp) +
-        ", $5) ON CONFLICT (entity, entity_key) DO UPDATE SET erp_hash = excluded.erp_hash, "
-        "applied_hash = excluded.applied_hash, updated_at = excluded.updated_at, applied = excluded.applied";
+    state_sql_ = "UPDATE " + entity_.table + " SET sync_hash = $1, sync_base = $2 WHERE " + keysEqual(3);
 
     // The current rows of a batch's keys, each as one JSON array of text values: one statement per batch.
     std::vector<std::string> read = columns_;
@@ -137,15 +146,54 @@ BatchWriter::BatchWriter(store::Webstore& store, const EntityTable& entity, std:
                                                          : "(j.value ->> " + std::to_string(k) + ")";
         on += (k == 0 ? "" : " AND ") + std::string("t.") + entity_.key_columns[k] + " = " + element;
     }
-    current_sql_ =
-        b == Backend::SQLite
-            ? "SELECT json_array(" + join(exprs, ", ") + ") FROM json_each($1) j JOIN " + entity_.table + " t ON " + on
-            : "SELECT CAST(json_build_array(" + join(exprs, ", ") +
-                  ") AS TEXT) FROM jsonb_array_elements(CAST($1 AS JSONB)) j JOIN " + entity_.table + " t ON " + on;
+    const std::string from =
+        b == Backend::SQLite ? " FROM json_each($1) j JOIN " + entity_.table + " t ON " + on
+                             : " FROM jsonb_array_elements(CAST($1 AS JSONB)) j JOIN " + entity_.table + " t ON " + on;
+    current_sql_ = b == Backend::SQLite ? "SELECT json_array(" + join(exprs, ", ") + ")" + from
+                                        : "SELECT CAST(json_build_array(" + join(exprs, ", ") + ") AS TEXT)" + from;
+    stored_sql_ =
+        "SELECT " + keyExpression("t.") + ", t.sync_hash, t.sync_base" + from + " AND t.sync_hash IS NOT NULL";
 }
 
-std::string BatchWriter::keysAsJson(const std::vector<std::string>& keys) const {
-    return nlohmann::json(keys).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+std::string BatchWriter::keyExpression(const std::string& prefix) const {
+    // The key columns joined with U+001F, as joinKey() does.
+    const std::string separator = store_.backend() == Backend::SQLite ? " || char(31) || " : " || chr(31) || ";
+    std::string out;
+    for (const auto& k : entity_.key_columns) {
+        out += (out.empty() ? "" : separator) + prefix + k;
+    }
+    return out;
+}
+
+std::string BatchWriter::keysEqual(int first) const {
+    std::string out;
+    for (std::size_t k = 0; k < entity_.key_columns.size(); ++k) {
+        out += (k == 0 ? "" : " AND ") + entity_.key_columns[k] + " = $" + std::to_string(first + static_cast<int>(k));
+    }
+    return out;
+}
+
+std::string BatchWriter::keyPartsAsJson(const std::vector<std::string>& keys) const {
+    nlohmann::json parts = nlohmann::json::array();
+    for (const auto& key : keys) {
+        auto split = splitKey(key);
+        split.resize(entity_.key_columns.size());
+        parts.push_back(std::move(split));
+    }
+    return parts.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::vector<std::vector<std::string>> BatchWriter::keyColumns(const std::vector<std::string>& keys) const {
+    const std::size_t n = entity_.key_columns.size();
+    std::vector<std::vector<std::string>> out(n);
+    for (const auto& key : keys) {
+        auto split = splitKey(key);
+        split.resize(n);
+        for (std::size_t p = 0; p < n; ++p) {
+            out[p].push_back(std::move(split[p]));
+        }
+    }
+    return out;
 }
 
 std::unordered_map<std::string, StoredState> BatchWriter::storedState(const std::vector<std::string>& keys) {
@@ -154,23 +202,17 @@ std::unordered_map<std::string, StoredState> BatchWriter::storedState(const std:
         return out;
     }
     // One parameter holding every key as a JSON array: one statement per batch on both backends.
-    const std::string list = store_.backend() == Backend::SQLite
-                                 ? "SELECT value FROM json_each($2)"
-                                 : "SELECT jsonb_array_elements_text(CAST($2 AS JSONB))";
-    std::string entity = entity_.entity;
-    std::string json = keysAsJson(keys);
+    std::string json = keyPartsAsJson(keys);
     std::vector<std::string> found_keys;
     std::vector<std::string> found_hashes;
-    std::vector<Poco::Nullable<std::string>> found_applied;
-    store_.session() << "SELECT entity_key, erp_hash, applied FROM sync_state WHERE entity = $1 AND entity_key IN (" +
-                            list + ")",
-        use(entity), use(json), into(found_keys), into(found_hashes), into(found_applied), now;
+    std::vector<Poco::Nullable<std::string>> found_base;
+    store_.session() << stored_sql_, use(json), into(found_keys), into(found_hashes), into(found_base), now;
     out.reserve(found_keys.size());
     for (std::size_t i = 0; i < found_keys.size(); ++i) {
-        out.emplace(std::move(found_keys[i]),
-                    StoredState{std::move(found_hashes[i]),
-                                found_applied[i].isNull() ? std::nullopt
-                                                          : std::optional<std::string>(found_applied[i].value())});
+        out.emplace(
+            std::move(found_keys[i]),
+            StoredState{std::move(found_hashes[i]),
+                        found_base[i].isNull() ? std::nullopt : std::optional<std::string>(found_base[i].value())});
     }
     return out;
 }
@@ -196,11 +238,7 @@ std::unordered_map<std::string, std::vector<std::optional<std::string>>> BatchWr
     if (keys.empty()) {
         return out;
     }
-    nlohmann::json parts = nlohmann::json::array();
-    for (const auto& key : keys) {
-        parts.push_back(splitKey(key));
-    }
-    std::string json = parts.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string json = keyPartsAsJson(keys);
     std::vector<std::string> rows;
     store_.session() << current_sql_, use(json), into(rows), now;
     std::vector<std::size_t> key_index;
@@ -251,35 +289,25 @@ class ChecksOff {
 
 }  // namespace
 
-void BatchWriter::upsertSqlite(const ChangedRows& changed, bool rows) {
+void BatchWriter::upsertSqlite(const ChangedRows& changed) {
     // The rows passed the job's validator and PullRun's store form, which demand more than the table's CHECKs
     // (price_rules: five pattern tests per decimal column). Evaluating those again took a fifth of a first full
     // pull (docs/performance.md); StoreFormTest checks that no row the pipeline accepts breaks one.
-    std::optional<ChecksOff> checks_off;
-    if (rows) {
-        checks_off.emplace(store_.session());
-    }
+    ChecksOff checks_off(store_.session());
     if (!sqlite_upsert_) {
         sqlite_upsert_ = std::make_unique<store::SqliteStatement>(store_.session(), upsert_sql_);
-        sqlite_state_ = std::make_unique<store::SqliteStatement>(store_.session(), state_sql_);
     }
     const std::string now = store::Webstore::utcNow();
-    const std::string& entity = entity_.entity;
+    const int n = static_cast<int>(columns_.size());
     for (std::size_t r = 0; r < changed.rows.size(); ++r) {
-        if (rows) {
-            const auto& row = changed.rows[r];
-            for (std::size_t c = 0; c < columns_.size(); ++c) {
-                sqlite_upsert_->bind(static_cast<int>(c + 1), row[c]);
-            }
-            sqlite_upsert_->bind(static_cast<int>(columns_.size() + 1), now);
-            sqlite_upsert_->run();
+        const auto& row = changed.rows[r];
+        for (int c = 0; c < n; ++c) {
+            sqlite_upsert_->bind(c + 1, row[static_cast<std::size_t>(c)]);
         }
-        sqlite_state_->bind(1, entity);
-        sqlite_state_->bind(2, changed.keys[r]);
-        sqlite_state_->bind(3, changed.hashes[r]);
-        sqlite_state_->bind(4, now);
-        sqlite_state_->bind(5, changed.applied[r]);
-        sqlite_state_->run();
+        sqlite_upsert_->bind(n + 1, now);
+        sqlite_upsert_->bind(n + 2, changed.hashes[r]);
+        sqlite_upsert_->bind(n + 3, changed.applied[r]);
+        sqlite_upsert_->run();
     }
 }
 
@@ -288,7 +316,7 @@ void BatchWriter::upsert(const ChangedRows& changed) {
         return;
     }
     if (store_.backend() == Backend::SQLite) {
-        upsertSqlite(changed, true);
+        upsertSqlite(changed);
         return;
     }
     const std::size_t n = changed.rows.size();
@@ -297,14 +325,15 @@ void BatchWriter::upsert(const ChangedRows& changed) {
         values.push_back(column(changed, c));
     }
     std::vector<std::string> updated_at(n, store::Webstore::utcNow());
+    auto hashes = changed.hashes;
+    auto bases = nullable(changed.applied);
     auto statement = std::make_unique<Poco::Data::Statement>(store_.session());
     *statement << upsert_sql_;
     for (auto& v : values) {
         *statement, use(v);
     }
-    *statement, use(updated_at);
+    *statement, use(updated_at), use(hashes), use(bases);
     store::executeRepeated(std::move(statement));
-    writeState(changed);
 }
 
 void BatchWriter::writeState(const ChangedRows& changed) {
@@ -312,20 +341,30 @@ void BatchWriter::writeState(const ChangedRows& changed) {
         return;
     }
     if (store_.backend() == Backend::SQLite) {
-        upsertSqlite(changed, false);
+        if (!sqlite_state_) {
+            sqlite_state_ = std::make_unique<store::SqliteStatement>(store_.session(), state_sql_);
+        }
+        const std::size_t parts = entity_.key_columns.size();
+        for (std::size_t r = 0; r < changed.keys.size(); ++r) {
+            auto key = splitKey(changed.keys[r]);
+            key.resize(parts);
+            sqlite_state_->bind(1, changed.hashes[r]);
+            sqlite_state_->bind(2, changed.applied[r]);
+            for (std::size_t p = 0; p < parts; ++p) {
+                sqlite_state_->bind(static_cast<int>(p + 3), key[p]);
+            }
+            sqlite_state_->run();
+        }
         return;
     }
-    const std::size_t n = changed.keys.size();
-    std::vector<std::string> updated_at(n, store::Webstore::utcNow());
-    std::vector<std::string> entity(n, entity_.entity);
-    auto keys = changed.keys;
     auto hashes = changed.hashes;
-    std::vector<Poco::Nullable<std::string>> applied;
-    for (const auto& a : changed.applied) {
-        applied.push_back(a ? Poco::Nullable<std::string>(*a) : Poco::Nullable<std::string>());
-    }
+    auto bases = nullable(changed.applied);
+    auto key_values = keyColumns(changed.keys);
     auto statement = std::make_unique<Poco::Data::Statement>(store_.session());
-    *statement << state_sql_, use(entity), use(keys), use(hashes), use(updated_at), use(applied);
+    *statement << state_sql_, use(hashes), use(bases);
+    for (auto& v : key_values) {
+        *statement, use(v);
+    }
     store::executeRepeated(std::move(statement));
 }
 
@@ -385,20 +424,37 @@ void BatchWriter::recordRejects(std::int64_t run_id, const std::vector<Reject>& 
 }
 
 std::vector<std::string> BatchWriter::activeKeysAfter(const std::string& after, int limit) {
-    std::string entity = entity_.entity;
-    std::string from = after;
-    int count = limit;
+    const std::string managed = " WHERE sync_hash IS NOT NULL AND sync_hash <> 'deactivated'";
+    const std::string order = " ORDER BY " + join(entity_.key_columns, ", ") + " LIMIT " + std::to_string(limit);
     std::vector<std::string> keys;
-    store_.session() << "SELECT entity_key FROM sync_state WHERE entity = $1 AND entity_key > $2 AND "
-                        "erp_hash <> 'deactivated' ORDER BY entity_key LIMIT $3",
-        use(entity), use(from), use(count), into(keys), now;
+    Poco::Data::Statement statement(store_.session());
+    if (after.empty()) {
+        statement << "SELECT " + keyExpression("") + " FROM " + entity_.table + managed + order, into(keys);
+    } else {
+        // Row values page in the order of the key columns on both backends.
+        std::string params;
+        for (std::size_t k = 0; k < entity_.key_columns.size(); ++k) {
+            params += (k == 0 ? "$" : ", $") + std::to_string(k + 1);
+        }
+        statement << "SELECT " + keyExpression("") + " FROM " + entity_.table + managed + " AND (" +
+                         join(entity_.key_columns, ", ") + ") > (" + params + ")" + order,
+            into(keys);
+    }
+    auto parts = splitKey(after);
+    parts.resize(entity_.key_columns.size());
+    if (!after.empty()) {
+        for (auto& p : parts) {
+            statement, use(p);
+        }
+    }
+    statement.execute();
     return keys;
 }
 
 std::int64_t BatchWriter::activeCount() {
-    std::string entity = entity_.entity;
     Poco::Int64 count = 0;
-    store_.session() << "SELECT COUNT(*) FROM sync_state WHERE entity = $1 AND erp_hash <> 'deactivated'", use(entity),
+    store_.session() << "SELECT COUNT(*) FROM " + entity_.table +
+                            " WHERE sync_hash IS NOT NULL AND sync_hash <> 'deactivated'",
         into(count), now;
     return count;
 }
@@ -408,35 +464,18 @@ void BatchWriter::deactivate(const std::vector<std::string>& keys) {
         return;
     }
     const auto b = store_.backend();
-    const std::size_t parts = entity_.key_columns.size();
-    std::vector<std::vector<std::string>> key_values(parts);
-    for (const auto& key : keys) {
-        auto split = splitKey(key);
-        split.resize(parts);
-        for (std::size_t p = 0; p < parts; ++p) {
-            key_values[p].push_back(std::move(split[p]));
-        }
-    }
+    auto key_values = keyColumns(keys);
     std::vector<std::string> at(keys.size(), store::Webstore::utcNow());
-    std::string where;
-    for (std::size_t p = 0; p < parts; ++p) {
-        where += (p == 0 ? "" : " AND ") + entity_.key_columns[p] + " = $" + std::to_string(p + 2);
-    }
+    // The hash is forgotten too, so a row that comes back is applied (and reactivated) again.
     auto statement = std::make_unique<Poco::Data::Statement>(store_.session());
     *statement << "UPDATE " + entity_.table + " SET active = " + (b == Backend::SQLite ? "0" : "FALSE") +
-                      ", updated_at = " + typedParam(b, 1, SqlType::Timestamp) + " WHERE " + where,
+                      ", sync_hash = 'deactivated', updated_at = " + typedParam(b, 1, SqlType::Timestamp) + " WHERE " +
+                      keysEqual(2),
         use(at);
     for (auto& v : key_values) {
         *statement, use(v);
     }
     store::executeRepeated(std::move(statement));
-    std::vector<std::string> entity(keys.size(), entity_.entity);
-    auto k = keys;
-    auto state = std::make_unique<Poco::Data::Statement>(store_.session());
-    *state << "UPDATE sync_state SET erp_hash = 'deactivated', applied_hash = 'deactivated', updated_at = " +
-                  typedParam(b, 1, SqlType::Timestamp) + " WHERE entity = $2 AND entity_key = $3",
-        use(at), use(entity), use(k);
-    store::executeRepeated(std::move(state));
 }
 
 std::optional<std::string> BatchWriter::watermark() {

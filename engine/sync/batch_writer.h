@@ -29,7 +29,7 @@ struct Reject {
 };
 
 /// Rows to upsert, each aligned with the writer's columns, with their keys, content hashes and the
-/// base values kept for three-way conflict detection (sync_state.applied, a JSON object or NULL).
+/// base values kept for three-way conflict detection (the row's sync_base, a JSON object or NULL).
 struct ChangedRows {
     std::vector<std::vector<std::optional<std::string>>> rows;
     std::vector<std::string> keys;
@@ -37,7 +37,7 @@ struct ChangedRows {
     std::vector<std::optional<std::string>> applied;
 };
 
-/// What sync_state holds for one key.
+/// The sync state a managed row carries (sync_hash, sync_base).
 struct StoredState {
     std::string hash;                    ///< the ERP content hash last seen ('deactivated' when deactivated)
     std::optional<std::string> applied;  ///< the base values of fields not owned by the ERP (JSON object)
@@ -53,7 +53,7 @@ struct HeldConflict {
 };
 
 /// The SQL side of the pull pipeline for one entity: reads stored hashes, and upserts changed
-/// rows, their sync_state rows and rejects. Every write runs inside the caller's transaction.
+/// rows with their sync state, and rejects. Every write runs inside the caller's transaction.
 /// SQL is built once per writer from the entity and the delivered columns; values are always bound.
 class BatchWriter {
   public:
@@ -63,7 +63,7 @@ class BatchWriter {
     BatchWriter(const BatchWriter&) = delete;
     BatchWriter& operator=(const BatchWriter&) = delete;
 
-    /// The sync_state of each of `keys` that has one.
+    /// The sync state of each of `keys` whose row a pull manages (sync_hash set).
     std::unordered_map<std::string, StoredState> storedState(const std::vector<std::string>& keys);
 
     /// The webstore's current row for each of `keys` that exists: one value per writer column, then
@@ -71,15 +71,15 @@ class BatchWriter {
     std::unordered_map<std::string, std::vector<std::optional<std::string>>> currentRows(
         const std::vector<std::string>& keys);
 
-    /// Upserts the rows and their sync_state.
+    /// Upserts the rows with their sync state.
     void upsert(const ChangedRows& changed);
-    /// Only the sync_state of these rows (the ERP changed, the webstore keeps what it has).
+    /// Only the sync state of these rows (the ERP changed, the webstore keeps what it has).
     void writeState(const ChangedRows& changed);
     void recordConflicts(std::int64_t run_id, const std::vector<HeldConflict>& conflicts);
     const std::vector<std::string>& columns() const { return columns_; }
     void recordRejects(std::int64_t run_id, const std::vector<Reject>& rejects);
 
-    /// Keys (sync_state.entity_key) of this entity's active managed rows, in key order, after `after`.
+    /// Joined keys of this entity's active managed rows, in the order of the key columns, after `after`.
     std::vector<std::string> activeKeysAfter(const std::string& after, int limit);
     std::int64_t activeCount();
     /// Sets active = false on these rows and forgets their hash, so a row that comes back is applied again.
@@ -89,15 +89,22 @@ class BatchWriter {
     std::optional<std::string> watermark();
     void setWatermark(const std::string& value);
 
-    /// Joins key column values with the unit separator (U+001F) into one sync_state key.
+    /// Joins key column values with the unit separator (U+001F) into one key (rejects, conflicts, audit).
     static std::string joinKey(const std::vector<std::string>& parts);
     static std::vector<std::string> splitKey(const std::string& key);
     /// How a stream field's text is bound for its webstore column (PostgreSQL needs the type).
     static store::SqlType sqlTypeOf(connector::FieldType type);
 
   private:
-    std::string keysAsJson(const std::vector<std::string>& keys) const;
-    void upsertSqlite(const ChangedRows& changed, bool rows);
+    /// The keys as a JSON array of their column values: [["A1","W1"], ...].
+    std::string keyPartsAsJson(const std::vector<std::string>& keys) const;
+    /// The keys split into one vector per key column, for bulk binding.
+    std::vector<std::vector<std::string>> keyColumns(const std::vector<std::string>& keys) const;
+    /// SQL giving a row's joined key from its key columns (each prefixed with `prefix`).
+    std::string keyExpression(const std::string& prefix) const;
+    /// "k1 = $first AND k2 = $first+1".
+    std::string keysEqual(int first) const;
+    void upsertSqlite(const ChangedRows& changed);
     std::string canonical(std::size_t column, const nlohmann::json& value) const;
 
     std::unique_ptr<store::SqliteStatement> sqlite_upsert_;
@@ -109,6 +116,7 @@ class BatchWriter {
     std::string upsert_sql_;
     std::string state_sql_;
     std::string current_sql_;
+    std::string stored_sql_;
     std::vector<store::SqlType> types_;  ///< per column, then active and updated_at
 };
 

@@ -188,13 +188,17 @@ ConflictRow ConflictQueue::resolve(std::int64_t id, Take take, const std::option
         }
         statement.execute();
     }
-    // The ERP's value is the field's new base: the next pull sees no ERP change and keeps the decision.
-    {
-        std::string e = c.entity;
-        std::string k = c.key;
+    // The ERP's value is the field's new base: the next pull sees no ERP change and keeps the decision. An order
+    // has no base (order_status compares with the ERP's status each run).
+    if (entity != &kOrder) {
         std::vector<Poco::Nullable<std::string>> applied;
-        store_.session() << "SELECT applied FROM sync_state WHERE entity = $1 AND entity_key = $2", use(e), use(k),
-            into(applied), now;
+        Poco::Data::Statement read(store_.session());
+        read << "SELECT sync_base FROM " + entity->table + " WHERE " + where(1);
+        for (auto& p : parts) {
+            read, use(p);
+        }
+        read, into(applied);
+        read.execute();
         nlohmann::json base = nlohmann::json::object();
         if (!applied.empty() && !applied.front().isNull()) {
             base = nlohmann::json::parse(applied.front().value(), nullptr, false);
@@ -204,8 +208,12 @@ ConflictRow ConflictQueue::resolve(std::int64_t id, Take take, const std::option
         }
         base[c.field] = c.erp ? nlohmann::json(*c.erp) : nlohmann::json(nullptr);
         std::string json = base.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        store_.session() << "UPDATE sync_state SET applied = $1 WHERE entity = $2 AND entity_key = $3", use(json),
-            use(e), use(k), now;
+        Poco::Data::Statement write(store_.session());
+        write << "UPDATE " + entity->table + " SET sync_base = $1 WHERE " + where(2), use(json);
+        for (auto& p : parts) {
+            write, use(p);
+        }
+        write.execute();
     }
     {
         std::string r = resolution;

@@ -209,7 +209,7 @@ TEST_P(PullPipelineTest, DryRunReportsButCommitsNothing) {
     const auto r = pull(false, true);
     EXPECT_EQ(r.counts.applied, 2);
     EXPECT_TRUE(activeProducts().empty());
-    EXPECT_EQ(count("SELECT COUNT(*) FROM sync_state"), 0);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM products"), 0);
     EXPECT_EQ(count("SELECT COUNT(*) FROM sync_cursors"), 0);
     EXPECT_EQ(count("SELECT COUNT(*) FROM job_runs WHERE mode = 'dry_run' AND status = 'succeeded'"), 1);
     EXPECT_EQ(pull().counts.applied, 2);
