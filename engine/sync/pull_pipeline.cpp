@@ -201,7 +201,14 @@ class PullRun {
         const auto& rows = p.rows;
         const auto& order = p.order;
         auto& rejects = p.rejects;
-        const auto stored = writer_.storedState(keys);
+        // A first load started from an empty table: a key can only be stored already if an earlier batch of this
+        // run wrote it. When the ERP delivers keys in order, no batch can, and the look-up is skipped.
+        const bool none_stored =
+            first_load_ && (!max_written_ || (!order.empty() && keys[order.front()] > *max_written_));
+        const auto stored = none_stored ? std::unordered_map<std::string, StoredState>{} : writer_.storedState(keys);
+        if (!order.empty() && (!max_written_ || keys[order.back()] > *max_written_)) {
+            max_written_ = keys[order.back()];
+        }
         std::vector<std::string> existing;
         for (const std::size_t i : order) {
             const auto it = stored.find(keys[i]);
@@ -434,12 +441,19 @@ class PullRun {
         }
     }
 
+    // The key columns joined as BatchWriter::joinKey does, without building the parts first.
     std::string keyOf(const std::vector<std::optional<std::string>>& row) const {
-        std::vector<std::string> parts;
-        for (auto i : key_index_) {
-            parts.push_back(i < row.size() && row[i] ? *row[i] : "");
+        std::string key;
+        for (std::size_t k = 0; k < key_index_.size(); ++k) {
+            if (k > 0) {
+                key += '\x1f';
+            }
+            const auto i = key_index_[k];
+            if (i < row.size() && row[i]) {
+                key += *row[i];
+            }
         }
-        return BatchWriter::joinKey(parts);
+        return key;
     }
 
     // The content hash covers every delivered field but the watermark, so a row whose ModifiedDate
@@ -450,12 +464,19 @@ class PullRun {
             if (i == cursor_index_) {
                 continue;
             }
-            hash = fnv1a(hash, row[i] ? "\x01" + *row[i] : std::string("\x00", 1));
+            if (row[i]) {  // "\x01" + value, or "\x00" for NULL; then "\x1e"
+                hash = fnv1a(fnv1a(hash, std::string_view("\x01", 1)), *row[i]);
+            } else {
+                hash = fnv1a(hash, std::string_view("\x00", 1));
+            }
             hash = fnv1a(hash, "\x1e");
         }
-        char buf[17];
-        std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash));
-        return buf;
+        static constexpr char kHex[] = "0123456789abcdef";
+        std::string out(16, '0');
+        for (int d = 15; d >= 0; --d, hash >>= 4) {
+            out[static_cast<std::size_t>(d)] = kHex[hash & 0xF];
+        }
+        return out;
     }
 
     static std::string fieldOf(const std::string& row_error) {
@@ -473,8 +494,9 @@ class PullRun {
     std::vector<std::size_t> key_index_;
     std::size_t cursor_index_;
     std::vector<std::uint64_t> seen_;
-    bool track_seen_ = false;  ///< set before reading starts, then only read
-    bool first_load_ = false;  ///< set before reading starts, then only read
+    bool track_seen_ = false;                 ///< set before reading starts, then only read
+    bool first_load_ = false;                 ///< set before reading starts, then only read
+    std::optional<std::string> max_written_;  ///< the largest key a batch of this run wrote
     std::mutex prepared_mutex_;
     std::deque<Prepared> prepared_;  ///< from the read-ahead thread to the job's, oldest first
     std::vector<std::optional<std::string>> null_as_;

@@ -112,6 +112,23 @@ TEST_P(PullPipelineTest, FirstPullAppliesEverythingAndASecondAppliesNothing) {
     EXPECT_EQ(r.counts.unchanged, 7);
 }
 
+// A first load skips the stored-state look-up while keys arrive in order; a key seen again in a later batch is
+// still found and applied as an update.
+TEST_P(PullPipelineTest, AFirstLoadFindsAKeyAnEarlierBatchWrote) {
+    for (int i = 1; i <= 6; ++i) {
+        erp_.rows.push_back(product("A" + std::to_string(i), std::to_string(i), "2026-11-01 10:00:00"));
+    }
+    erp_.rows.push_back(product("A2", "20", "2026-11-01 10:00:00"));  // batch 3 of 3 rows: behind what was written
+    const auto r = pull(true);
+    EXPECT_EQ(r.status, "succeeded");
+    EXPECT_EQ(r.counts.applied, 7);
+    EXPECT_THAT(activeProducts().at("A2"), ::testing::StartsWith("20"));
+    EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE entity_key = 'A2' AND action = 'insert'"), 1);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE entity_key = 'A2' AND action = 'update' AND changes LIKE "
+                    "'%\"list_price\":{\"from\":\"2\",\"to\":\"20\"}%'"),
+              1);
+}
+
 TEST_P(PullPipelineTest, RowsWithoutAChangeTimeAreApplied) {
     erp_.rows = {{"A1", "Item", "PCE", "1", "EUR", std::nullopt}};
     const auto r = pull(true);
