@@ -111,11 +111,12 @@ class PullRun {
     struct Prepared {
         std::int64_t read = 0;
         std::vector<Reject> rejects;
-        std::vector<std::string> keys;            ///< the valid rows' keys
-        std::vector<std::string> hashes;          ///< their content hashes
-        std::vector<std::size_t> rows;            ///< their rows in the batch
-        std::vector<std::size_t> order;           ///< indexes into keys, in key order
-        std::vector<std::string> insert_changes;  ///< per key, the audit changes of an insert (first loads only)
+        std::vector<std::string> keys;                  ///< the valid rows' keys
+        std::vector<std::string> hashes;                ///< their content hashes
+        std::vector<std::size_t> rows;                  ///< their rows in the batch
+        std::vector<std::size_t> order;                 ///< indexes into keys, in key order
+        std::vector<std::string> insert_changes;        ///< per key, the audit changes of an insert (first loads only)
+        std::vector<std::optional<std::string>> bases;  ///< per key, the base of an insert (first loads only)
         std::optional<std::string> max_cursor;
         std::vector<std::uint64_t> seen;
     };
@@ -167,6 +168,7 @@ class PullRun {
             p.rows.push_back(r);
             if (first_load_) {
                 p.insert_changes.push_back(insertChanges(row));
+                p.bases.push_back(baseOf(row));
             }
         }
         // Upserts in key order touch neighbouring index pages instead of random ones.
@@ -233,7 +235,7 @@ class PullRun {
             if (cur == current.end()) {
                 audit.push_back({actor, entity_.entity, keys[i], "insert",
                                  i < p.insert_changes.size() ? std::move(p.insert_changes[i]) : insertChanges(row)});
-                changed.applied.push_back(baseOf(row));
+                changed.applied.push_back(i < p.bases.size() ? std::move(p.bases[i]) : baseOf(row));
                 changed.rows.push_back(std::move(row));
                 changed.keys.push_back(std::move(keys[i]));
                 changed.hashes.push_back(std::move(hashes[i]));
@@ -602,7 +604,7 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
             store::Transaction tx(store_);
             if (result.full) {
                 const auto missing = run.missingKeys();
-                const auto active = run.writer().activeCount();
+                const auto active = missing.empty() ? 0 : run.writer().activeCount();
                 if (!missing.empty() && static_cast<std::int64_t>(missing.size()) * 100 >
                                             active * static_cast<std::int64_t>(options.max_deactivate_percent)) {
                     refused = connector::Error{connector::ErrorKind::Data, "deactivate-guard",
