@@ -181,7 +181,7 @@ class PullRun {
         prepared_.push_back(std::move(p));
     }
 
-    /// Writes a batch prepare() has seen: one transaction with its rows, their sync_state, conflicts, rejects and
+    /// Writes a batch prepare() has seen: one transaction with its rows and their sync state, conflicts, rejects and
     /// audit rows. Batches come in the order they were prepared.
     void apply(std::int64_t run_id, connector::RecordBatch& batch) {
         Prepared p;
