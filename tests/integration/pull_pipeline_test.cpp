@@ -9,6 +9,7 @@
 #include <map>
 
 #include "engine/store/migrator.h"
+#include "engine/sync/batch_writer.h"
 #include "engine/sync/pull_pipeline.h"
 #include "jobs/pull_jobs.h"
 #include "tests/support/memory_connector.h"
@@ -127,6 +128,51 @@ TEST_P(PullPipelineTest, AFirstLoadFindsAKeyAnEarlierBatchWrote) {
     EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE entity_key = 'A2' AND action = 'update' AND changes LIKE "
                     "'%\"list_price\":{\"from\":\"2\",\"to\":\"20\"}%'"),
               1);
+}
+
+// Stock is keyed by two columns: the managed rows page in (sku, warehouse) order and a full pull deactivates the
+// one pair the ERP no longer has, not its neighbours sharing a sku or a warehouse.
+TEST_P(PullPipelineTest, StockKeyedBySkuAndWarehousePagesAndDeactivatesByBothColumns) {
+    testing::MemoryConnector erp({"sku", "warehouse", "quantity", "erp_modified"});
+    for (const auto& [sku, warehouse] : std::vector<std::pair<std::string, std::string>>{
+             {"A1", "W1"}, {"A1", "W2"}, {"A2", "W1"}, {"A2", "W2"}, {"B1", "W1"}, {"B1", "W3"}}) {
+        erp.rows.push_back({sku, warehouse, "5", "2026-11-01 10:00:00"});
+    }
+    const auto& entity = jobs::findPullJob("stock")->entity;
+    sync::PullOptions options;
+    options.job = "stock";
+    options.node = "test";
+    options.cursor_field = "erp_modified";
+    options.mode = PullMode::Full;
+    ASSERT_EQ(sync::PullPipeline(*store_, erp, entity).run(options).counts.applied, 6);
+
+    sync::BatchWriter writer(*store_, entity, {});
+    std::vector<std::string> paged;
+    for (std::string after;;) {
+        const auto page = writer.activeKeysAfter(after, 4);
+        paged.insert(paged.end(), page.begin(), page.end());
+        if (page.size() < 4) {
+            break;
+        }
+        after = page.back();
+    }
+    const auto key = [](const std::string& sku, const std::string& warehouse) {
+        return sync::BatchWriter::joinKey({sku, warehouse});
+    };
+    EXPECT_EQ(paged, (std::vector<std::string>{key("A1", "W1"), key("A1", "W2"), key("A2", "W1"), key("A2", "W2"),
+                                               key("B1", "W1"), key("B1", "W3")}));
+    EXPECT_EQ(writer.activeCount(), 6);
+
+    erp.rows.erase(erp.rows.begin() + 1);  // A1/W2 is gone from the ERP
+    const auto r = sync::PullPipeline(*store_, erp, entity).run(options);
+    EXPECT_EQ(r.status, "succeeded");
+    EXPECT_EQ(r.counts.deactivated, 1);
+    const std::string yes = GetParam() == store::Backend::SQLite ? "1" : "TRUE";
+    EXPECT_EQ(count("SELECT COUNT(*) FROM stock_levels WHERE active = " + yes), 5);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM stock_levels WHERE sku = 'A1' AND warehouse = 'W2' AND active <> " + yes +
+                    " AND sync_hash = 'deactivated'"),
+              1);
+    EXPECT_EQ(writer.activeCount(), 5);
 }
 
 TEST_P(PullPipelineTest, RowsWithoutAChangeTimeAreApplied) {
