@@ -87,6 +87,7 @@ class SqliteFile {
         if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) {
             throw std::runtime_error("cannot open " + path + ": " + sqlite3_errmsg(db_));
         }
+        exec("PRAGMA page_size = 16384");  // the webstore's settings (store/webstore.cpp)
         exec("PRAGMA journal_mode = WAL");
         exec("PRAGMA synchronous = NORMAL");
     }

@@ -129,6 +129,33 @@ TEST_P(WebstoreSchemaTest, Version4MovesTheSyncStateIntoTheEntityRows) {
     EXPECT_EQ(tables().count("sync_state"), 0u);
 }
 
+// A new SQLite webstore gets 16 KiB pages; an existing one keeps the page size it was made with.
+TEST_P(WebstoreSchemaTest, ANewSqliteWebstoreHas16KiBPagesAndAnOldOneKeepsItsOwn) {
+    if (GetParam() != Backend::SQLite) {
+        GTEST_SKIP() << "a SQLite file setting";
+    }
+    Migrator(*store_).migrate();
+    int page_size = 0;
+    store_->session() << "PRAGMA page_size", into(page_size), now;
+    EXPECT_EQ(page_size, 16384);
+
+    ConnectionSettings old = settings_;
+    old.sqlite_path = dir_.file("old.db");
+    {
+        Poco::Data::Session session("SQLite", old.sqlite_path);
+        session << "PRAGMA page_size = 4096", now;
+        session << "PRAGMA journal_mode = WAL", now;
+        session << "CREATE TABLE made_before (a INTEGER)", now;
+    }
+    auto reopened = Webstore::open(old);
+    Migrator(*reopened).migrate();
+    reopened->session() << "PRAGMA page_size", into(page_size), now;
+    EXPECT_EQ(page_size, 4096);
+    std::vector<std::string> problems;
+    reopened->session() << "PRAGMA integrity_check", into(problems), now;
+    EXPECT_EQ(problems, std::vector<std::string>{"ok"});
+}
+
 TEST_P(WebstoreSchemaTest, DeferredIndexesAreDroppedRecordedAndRebuiltAsTheyWere) {
     Migrator(*store_).migrate();
     auto indexes = [&] {
