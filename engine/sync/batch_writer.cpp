@@ -24,8 +24,6 @@ using store::typedParam;
 
 namespace {
 
-constexpr char kKeySeparator = '\x1f';
-
 SqlType columnType(const std::string& stream, const std::string& column) {
     for (const auto& f : connector::streamFields(stream)) {
         if (f.name == column) {
@@ -124,7 +122,8 @@ BatchWriter::BatchWriter(store::Webstore& store, const EntityTable& entity, std:
     }
     upsert_sql_ = "INSERT INTO " + entity_.table + " (" + join(names, ", ") + ") VALUES (" + join(values, ", ") +
                   ") ON CONFLICT (" + join(entity_.key_columns, ", ") + ") DO UPDATE SET " + join(updates, ", ");
-    state_sql_ = "UPDATE " + entity_.table + " SET sync_hash = $1, sync_base = $2 WHERE " + keysEqual(3);
+    state_sql_ =
+        "UPDATE " + entity_.table + " SET sync_hash = $1, sync_base = $2 WHERE " + keysEqual(entity_.key_columns, 3);
 
     // The current rows of a batch's keys, each as one JSON array of text values: one statement per batch.
     std::vector<std::string> read = columns_;
@@ -165,10 +164,10 @@ std::string BatchWriter::keyExpression(const std::string& prefix) const {
     return out;
 }
 
-std::string BatchWriter::keysEqual(int first) const {
+std::string BatchWriter::keysEqual(const std::vector<std::string>& key_columns, int first) {
     std::string out;
-    for (std::size_t k = 0; k < entity_.key_columns.size(); ++k) {
-        out += (k == 0 ? "" : " AND ") + entity_.key_columns[k] + " = $" + std::to_string(first + static_cast<int>(k));
+    for (std::size_t k = 0; k < key_columns.size(); ++k) {
+        out += (k == 0 ? "" : " AND ") + key_columns[k] + " = $" + std::to_string(first + static_cast<int>(k));
     }
     return out;
 }
@@ -470,7 +469,7 @@ void BatchWriter::deactivate(const std::vector<std::string>& keys) {
     auto statement = std::make_unique<Poco::Data::Statement>(store_.session());
     *statement << "UPDATE " + entity_.table + " SET active = " + (b == Backend::SQLite ? "0" : "FALSE") +
                       ", sync_hash = 'deactivated', updated_at = " + typedParam(b, 1, SqlType::Timestamp) + " WHERE " +
-                      keysEqual(2),
+                      keysEqual(entity_.key_columns, 2),
         use(at);
     for (auto& v : key_values) {
         *statement, use(v);

@@ -90,7 +90,10 @@ class BatchWriter {
     void setWatermark(const std::string& value);
 
     /// Joins key column values with the unit separator (U+001F) into one key (rejects, conflicts, audit).
+    static constexpr char kKeySeparator = '\x1f';
     static std::string joinKey(const std::vector<std::string>& parts);
+    /// "k1 = $first AND k2 = $first+1 ...": a row picked by its key columns, bound in that order.
+    static std::string keysEqual(const std::vector<std::string>& key_columns, int first);
     static std::vector<std::string> splitKey(const std::string& key);
     /// How a stream field's text is bound for its webstore column (PostgreSQL needs the type).
     static store::SqlType sqlTypeOf(connector::FieldType type);
@@ -102,8 +105,6 @@ class BatchWriter {
     std::vector<std::vector<std::string>> keyColumns(const std::vector<std::string>& keys) const;
     /// SQL giving a row's joined key from its key columns (each prefixed with `prefix`).
     std::string keyExpression(const std::string& prefix) const;
-    /// "k1 = $first AND k2 = $first+1".
-    std::string keysEqual(int first) const;
     void upsertSqlite(const ChangedRows& changed);
     std::string canonical(std::size_t column, const nlohmann::json& value) const;
 

@@ -118,13 +118,7 @@ ConflictRow ConflictQueue::resolve(std::int64_t id, Take take, const std::option
     parts.resize(entity->keys.size());
     // SQLite numbers $n by first appearance: the key parameters come first in the SELECT, after the
     // two new values in the UPDATE.
-    auto where = [&](int first) {
-        std::string out;
-        for (std::size_t k = 0; k < entity->keys.size(); ++k) {
-            out += (k == 0 ? "" : " AND ") + entity->keys[k] + " = $" + std::to_string(first + static_cast<int>(k));
-        }
-        return out;
-    };
+    auto where = [&](int first) { return BatchWriter::keysEqual(entity->keys, first); };
     std::vector<std::string> current;
     {
         Poco::Data::Statement statement(store_.session());

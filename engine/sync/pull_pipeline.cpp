@@ -448,7 +448,7 @@ class PullRun {
         std::string key;
         for (std::size_t k = 0; k < key_index_.size(); ++k) {
             if (k > 0) {
-                key += '\x1f';
+                key += BatchWriter::kKeySeparator;
             }
             const auto i = key_index_[k];
             if (i < row.size() && row[i]) {
