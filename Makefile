@@ -5,7 +5,7 @@ PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
 
-.PHONY: setup configure build test test-unit test-asan demo format clean
+.PHONY: setup configure build test test-unit test-asan test-sanitized demo format clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -18,8 +18,12 @@ configure: setup $(BUILD_DIR)/build.ninja
 build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# Every test on the chosen build, then a fast subset under AddressSanitizer + UndefinedBehaviorSanitizer.
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+ifneq ($(PRESET),asan-ubsan)
+	$(MAKE) test-sanitized
+endif
 
 test-unit: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -L unit
@@ -27,6 +31,17 @@ test-unit: build
 # The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-asan:
 	$(MAKE) test PRESET=asan-ubsan
+
+# The fast subset CI runs under the sanitizers: the unit tests and the pipeline's in-process integration tests
+# (real SQLite and PostgreSQL, no child processes to wait for).
+SANITIZED_TARGETS := audit_unit_test config_test conflict_test connector_test jobs_test model_test odbc_unit_test \
+	pricing_unit_test schedule_test store_unit_test sync_unit_test pull_pipeline_test conflict_audit_test
+SANITIZED_TESTS := 'pg_cluster|PullPipelineTest|ConflictAuditTest|AuditTamperTest'
+test-sanitized: setup
+	cmake --preset asan-ubsan >/dev/null
+	cmake --build build/asan-ubsan -j $(JOBS) --target $(SANITIZED_TARGETS)
+	ctest --preset asan-ubsan --output-on-failure -j $(JOBS) -L unit
+	ctest --preset asan-ubsan --output-on-failure -j $(JOBS) -R $(SANITIZED_TESTS)
 
 demo: build
 	@scripts/demo.sh $(BUILD_DIR)

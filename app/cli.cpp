@@ -12,6 +12,7 @@
 #include "app/commands.h"
 #include "app/exit_codes.h"
 #include "app/logging.h"
+#include "engine/config/secret_handover.h"
 #include "engine/store/migrator.h"
 
 namespace syncline::app {
@@ -44,6 +45,11 @@ int runAction(const std::function<int()>& action) {
         std::cerr << "syncline: " << e.what() << "\n";
         return kExitUnavailable;
     } catch (const Poco::Exception& e) {
+        if (store::isStorageExhausted(e)) {
+            std::cerr << "syncline: the webstore's storage is full or failing: " << e.displayText()
+                      << " (try again once there is room)\n";
+            return kExitTempFail;
+        }
         std::cerr << "syncline: database error: " << e.displayText() << "\n";
         return kExitSoftware;
     } catch (const std::exception& e) {
@@ -65,6 +71,10 @@ int runCli(int argc, char** argv) {
     app.add_option("--log-level", options.log_level, "least severe level logged")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
     app.add_flag("--json", options.json, "machine-readable JSON on stdout");
+    int secrets_fd = -1;
+    app.add_option("--secrets-fd", secrets_fd,
+                   "(used by serve) read the secrets its job runs need from this descriptor")
+        ->group("");  // hidden: only the daemon passes it
 
     std::function<int()> action;
 
@@ -195,6 +205,14 @@ int runCli(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);
         return code == 0 ? kExitOk : kExitUsage;
+    }
+    if (secrets_fd >= 0) {
+        try {
+            config::receiveSecretHandover(secrets_fd);
+        } catch (const std::exception& e) {
+            std::cerr << "syncline: " << e.what() << "\n";
+            return kExitSoftware;
+        }
     }
     // Until a command has read the config, log as the command line says (text, info by default).
     setupLogging(options.log_format.empty() ? "text" : options.log_format,

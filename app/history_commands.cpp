@@ -48,9 +48,10 @@ int commandRuns(const GlobalOptions& options, const RunsOptions& runs) {
     const auto config = loadConfig(options);
     auto webstore = openWebstore(config);
     const auto b = webstore->backend();
-    std::string sql = "SELECT run_id, job, mode, status, " + store::isoTimeColumn(b, "started_at") + ", " +
-                      store::isoTimeColumn(b, "finished_at") +
-                      ", rows_read, rows_applied, rows_unchanged, rows_rejected, rows_conflicted, error FROM job_runs";
+    std::string sql =
+        "SELECT run_id, job, mode, status, " + store::isoTimeColumn(b, "started_at") + ", " +
+        store::isoTimeColumn(b, "finished_at") +
+        ", rows_read, rows_applied, rows_unchanged, rows_rejected, rows_conflicted, error, warning FROM job_runs";
     std::string job = runs.job;
     int limit = runs.limit;
     Poco::Data::Statement statement(webstore->session());
@@ -61,7 +62,7 @@ int commandRuns(const GlobalOptions& options, const RunsOptions& runs) {
     }
     statement, use(limit);
     const auto listing = collect(statement, {"run_id", "job", "mode", "status", "started_at", "finished_at", "read",
-                                             "applied", "unchanged", "rejected", "conflicted", "error"});
+                                             "applied", "unchanged", "rejected", "conflicted", "error", "warning"});
     if (listing.size() == 0 && !options.json) {
         std::cout << "no job runs yet" << (job.empty() ? "" : " for job " + job) << "\n";
         return kExitOk;

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/exit_codes.h"
+#include "engine/audit/audit_log.h"
 #include "engine/store/transaction.h"
 
 #include "engine/sync/pull_pipeline.h"
@@ -147,6 +148,11 @@ LeasedRun takeJobLease(const store::ConnectionSettings& settings, store::Webstor
                            " WHERE job = $3 AND status = 'running'",
                     Poco::Data::Keywords::use(message), Poco::Data::Keywords::use(at), Poco::Data::Keywords::use(j);
                 const auto abandoned = update.execute();
+                // Taking a job from another node is an admin-visible event: in the audit chain, in the same commit.
+                audit::ChangeSet changes;
+                changes.add("holder", old.holder, holder);
+                changes.add("expired_at", old.expires_at, std::nullopt);
+                audit::AuditLog(store).append({"node:" + holder, "lease", job, "takeover", changes.json()});
                 tx.commit();
                 spdlog::warn("job {}: took over the lease of {} (expired at {}); {} run(s) it left marked failed", job,
                              old.holder, old.expires_at, abandoned);

@@ -84,6 +84,7 @@ int runPull(const GlobalOptions& options, const config::Config& config, const Ru
     pull.dry_run = run.dry_run;
     pull.overlap_seconds = config.sync.overlap_seconds;
     pull.max_deactivate_percent = config.sync.max_deactivate_percent;
+    pull.future_tolerance_s = config.sync.future_tolerance_s;
     pull.ownership = &config.ownership;
     pull.firing = leased.firing;
     pull.triggered_by = leased.triggered_by;

@@ -30,6 +30,7 @@
 #include "app/live_prices.h"
 #include "app/pricing_thrift.h"
 #include "engine/audit/audit_log.h"
+#include "engine/config/secret_handover.h"
 #include "engine/lease/lease.h"
 #include "engine/store/transaction.h"
 
@@ -300,22 +301,57 @@ void Daemon::spawn(const std::string& job, const std::string& firing, bool retry
         args.push_back("--log-format");
         args.push_back(options_.log_format);
     }
+    // The child's environment is this process's without the variables that hold secrets; those it gets through an
+    // in-memory file (config/secret_handover.h) that only it inherits.
+    int handover = -1;
+    if (!config_.secret_env.empty()) {
+        try {
+            handover = config::writeSecretHandover(config_.secret_env);
+        } catch (const std::exception& e) {
+            spdlog::error("job {}: cannot start a run: {}", job, e.what());
+            return;
+        }
+        args.push_back("--secrets-fd");
+        args.push_back(std::to_string(handover));
+    }
+    std::vector<std::string> env;
+    for (char** e = environ; *e != nullptr; ++e) {
+        const std::string_view entry(*e);
+        const std::string name(entry.substr(0, entry.find('=')));
+        if (config_.secret_env.count(name) == 0) {
+            env.emplace_back(entry);
+        }
+    }
+    std::vector<char*> argv;
+    for (auto& a : args) {
+        argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
+    std::vector<char*> envp;
+    for (auto& e : env) {
+        envp.push_back(e.data());
+    }
+    envp.push_back(nullptr);
     const pid_t pid = ::fork();
     if (pid < 0) {
         spdlog::error("job {}: cannot start a run: {}", job, std::strerror(errno));
+        if (handover >= 0) {
+            ::close(handover);
+        }
         return;
     }
     if (pid == 0) {
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, nullptr);
-        std::vector<char*> argv;
-        for (auto& a : args) {
-            argv.push_back(a.data());
+        if (handover >= 0) {
+            ::fcntl(handover, F_SETFD, 0);  // this child's, and only across this exec
         }
-        argv.push_back(nullptr);
-        ::execv("/proc/self/exe", argv.data());
+        ::execve("/proc/self/exe", argv.data(), envp.data());
         std::_Exit(kExitSoftware);
+    }
+    if (handover >= 0) {
+        ::close(handover);
     }
     auto& state = jobs_[job];
     state.child = pid;
@@ -625,8 +661,11 @@ int commandServe(const GlobalOptions& options) {
     }
     int lock_fd = -1;
     if (config.webstore.backend == store::Backend::SQLite) {
-        // With SQLite the database is one machine's file: one daemon. Several nodes need PostgreSQL.
-        const std::string lock_path = config.webstore.sqlite_path + ".serve.lock";
+        // With SQLite the database is one machine's file: one daemon. Several nodes need PostgreSQL. The lock sits
+        // beside the file's real path, so a symlink or another spelling of the path finds the same lock.
+        std::error_code ec;
+        const auto real = std::filesystem::canonical(config.webstore.sqlite_path, ec);
+        const std::string lock_path = (ec ? config.webstore.sqlite_path : real.string()) + ".serve.lock";
         lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
         if (lock_fd < 0 || ::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
             std::string holder;

@@ -5,6 +5,7 @@
 
 #include "connectors/odbc/connection_string.h"
 #include "connectors/odbc/diagnostics.h"
+#include "connectors/odbc/driver_logging.h"
 #include "connectors/odbc/environment.h"
 
 namespace syncline::odbc {
@@ -31,6 +32,9 @@ Connection::Connection(std::string_view connection_string, std::chrono::seconds 
     state_->environment = Environment::shared();
     state_->secrets = connectionStringSecrets(connection_string);
     const auto& secrets = state_->secrets;
+    if (auto risk = driverLoggingRisk(connection_string)) {
+        throw OdbcError("SQLDriverConnect", {DiagnosticRecord{std::string(kRefusedSetting), 0, std::move(*risk)}});
+    }
 
     SQLHDBC dbc = SQL_NULL_HDBC;
     detail::check(SQLAllocHandle(SQL_HANDLE_DBC, state_->environment->handle(), &dbc), SQL_HANDLE_ENV,

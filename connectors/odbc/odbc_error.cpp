@@ -125,7 +125,8 @@ ErrorKind classifySqlState(std::string_view sql_state) {
         return ErrorKind::Transient;
     }
     if (startsWith(sql_state, "28") || startsWith(sql_state, "42") || sql_state == "3D000" || sql_state == "3F000" ||
-        sql_state == "IM002" || sql_state == "IM003" || sql_state == "IM004" || sql_state == "IM005") {
+        sql_state == "IM002" || sql_state == "IM003" || sql_state == "IM004" || sql_state == "IM005" ||
+        sql_state == kRefusedSetting) {
         return ErrorKind::Config;
     }
     if (startsWith(sql_state, "22") || startsWith(sql_state, "23")) {

@@ -18,6 +18,10 @@ struct DiagnosticRecord {
     std::string message;            ///< as the driver manager or driver wrote it, e.g. "[SQLite]no such table: x (1)"
 };
 
+/// The SQLSTATE of Syncline's own refusal to connect with a driver setting that would expose a secret (psqlODBC's
+/// CommLog or Debug, driver_logging.h): a config error.
+inline constexpr std::string_view kRefusedSetting = "SLCFG";
+
 /// The kind of failure an SQLSTATE stands for, by the table in odbc_error.cpp (08xxx transient, 28xxx config,
 /// 23xxx data, ...). Pure function: any thread, never blocks, never throws.
 connector::ErrorKind classifySqlState(std::string_view sql_state);

@@ -49,19 +49,6 @@ std::optional<std::string> attribute(const std::vector<ConnectionAttribute>& att
     return std::nullopt;
 }
 
-// A value from odbc.ini (user, then system) or odbcinst.ini; empty when missing.
-std::string profileValue(const std::string& section, const char* key, const char* file) {
-    if (section.empty()) {
-        return {};
-    }
-    std::array<char, 1024> buffer{};
-    const int length =
-        SQLGetPrivateProfileString(section.c_str(), key, "", buffer.data(), static_cast<int>(buffer.size()), file);
-    return length > 0
-               ? std::string(buffer.data(), std::min<std::size_t>(static_cast<std::size_t>(length), buffer.size() - 1))
-               : std::string();
-}
-
 }  // namespace
 
 std::vector<ConnectionAttribute> parseConnectionAttributes(std::string_view text) {
@@ -108,6 +95,19 @@ std::vector<ConnectionAttribute> parseConnectionAttributes(std::string_view text
         }
     }
     return attributes;
+}
+
+// A value from odbc.ini (user, then system) or odbcinst.ini; empty when missing.
+std::string profileValue(const std::string& section, const char* key, const char* file) {
+    if (section.empty()) {
+        return {};
+    }
+    std::array<char, 1024> buffer{};
+    const int length =
+        SQLGetPrivateProfileString(section.c_str(), key, "", buffer.data(), static_cast<int>(buffer.size()), file);
+    return length > 0
+               ? std::string(buffer.data(), std::min<std::size_t>(static_cast<std::size_t>(length), buffer.size() - 1))
+               : std::string();
 }
 
 DriverFamily driverFamily(std::string_view connection_string) {

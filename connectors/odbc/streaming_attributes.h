@@ -20,6 +20,10 @@ enum class DriverFamily {
 /// (`{a;b}` → `a;b`, `}}` → `}`). Pure: any thread, never throws (except std::bad_alloc).
 std::vector<ConnectionAttribute> parseConnectionAttributes(std::string_view connection_string);
 
+/// A value from odbc.ini (`file` "odbc.ini": the user's, then the system's) or odbcinst.ini, through unixODBC;
+/// empty when missing. Any thread, no network, never throws (except std::bad_alloc).
+std::string profileValue(const std::string& section, const char* key, const char* file);
+
 /// The driver family a connection string leads to: by its `Driver` attribute, or for `DSN=name` by the DSN's
 /// `Driver` in odbc.ini; a driver name is also looked up in odbcinst.ini to see its library. Matched by name and
 /// library ("psqlodbc"/"postgres", "sqlite"). Reads the ini files through unixODBC (ODBCSYSINI/ODBCINI): any

@@ -3,10 +3,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -14,6 +16,7 @@
 
 #include "engine/config/schedule_section.h"
 #include "engine/config/schema.h"
+#include "engine/config/secret_handover.h"
 #include "engine/connector/streams.h"
 
 namespace syncline::config {
@@ -169,25 +172,42 @@ class Reader {
             issue(node(file_key), file_key, fmt::format("set either {} or {}, not both", env_key, file_key));
             return {};
         }
+        // The messages never repeat what the key holds: an admin may have typed the secret itself there, and
+        // file:line:col already point at it.
         if (!env_name.empty()) {
-            const char* value = std::getenv(env_name.c_str());
-            if (value == nullptr || *value == '\0') {
-                issue(node(env_key), env_key, fmt::format("environment variable {} is not set or empty", env_name));
+            const bool a_name =
+                std::all_of(env_name.begin(), env_name.end(),
+                            [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }) &&
+                !std::isdigit(static_cast<unsigned char>(env_name.front()));
+            if (!a_name) {
+                issue(node(env_key), env_key,
+                      "must name an environment variable (letters, digits and _), which holds the secret; not the "
+                      "secret itself");
                 return {};
             }
-            return Secret(value, "environment variable " + env_name);
+            const auto value = secretFromEnvironment(env_name);
+            if (!value || value->empty()) {
+                issue(node(env_key), env_key, "the environment variable it names is not set or empty");
+                return {};
+            }
+            env_secrets_[env_name] = *value;
+            return Secret(*value, "environment variable " + env_name);
         }
         if (!file_name.empty()) {
             std::ifstream in(file_name);
             std::string line;
             if (!in || !std::getline(in, line) || line.empty()) {
-                issue(node(file_key), file_key, fmt::format("cannot read a {} from {}", name, file_name));
+                issue(node(file_key), file_key,
+                      fmt::format("cannot read a {} from the file it names (missing, unreadable or empty)", name));
                 return {};
             }
             return Secret(line, "file " + file_name);
         }
         return {};
     }
+
+    /// Every secret read from the environment so far: variable name → value.
+    const std::map<std::string, std::string>& envSecrets() const { return env_secrets_; }
 
   private:
     static std::vector<std::string> knownJobNames() {
@@ -329,6 +349,7 @@ class Reader {
 
     std::string file_;
     const toml::table& root_;
+    std::map<std::string, std::string> env_secrets_;
 };
 
 std::string hostName() {
@@ -346,6 +367,7 @@ void readWebstore(Reader& r, Config& config) {
     ws.connect_timeout_s = r.integer("webstore.connect_timeout_s", 10);
     if (ws.backend == store::Backend::SQLite) {
         ws.sqlite_path = r.path("webstore.path");
+        ws.sqlite_synchronous = r.string("webstore.synchronous", "normal");
         if (ws.sqlite_path.empty()) {
             r.issue(r.node("webstore"), "webstore.path", "is required when webstore.backend is 'sqlite'");
         }
@@ -477,6 +499,26 @@ void readOrders(Reader& r, ErpConfig& erp) {
     }
 }
 
+// Whether an ODBC connection string has a PWD or Password attribute, however spaced or cased ("PWD =", " pwd=").
+bool holdsPassword(const std::string& connection_string) {
+    std::size_t start = 0;
+    while (start < connection_string.size()) {
+        const auto end = std::min(connection_string.find(';', start), connection_string.size());
+        const auto equals = connection_string.find('=', start);
+        if (equals < end) {
+            std::string key = connection_string.substr(start, equals - start);
+            key.erase(std::remove_if(key.begin(), key.end(), [](unsigned char c) { return std::isspace(c); }),
+                      key.end());
+            std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+            if (key == "pwd" || key == "password") {
+                return true;
+            }
+        }
+        start = end + 1;
+    }
+    return false;
+}
+
 void readErp(Reader& r, Config& config) {
     if (r.node("erp") == nullptr) {
         return;
@@ -492,9 +534,7 @@ void readErp(Reader& r, Config& config) {
     if (erp.dsn.empty() == erp.connection_string.empty()) {
         r.issue(r.node("erp"), "erp.dsn", "set exactly one of erp.dsn and erp.connection_string");
     }
-    std::string lowered = erp.connection_string;
-    std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (lowered.find("pwd=") != std::string::npos || lowered.find("password=") != std::string::npos) {
+    if (holdsPassword(erp.connection_string)) {
         r.issue(r.node("erp.connection_string"), "erp.connection_string",
                 "holds a password; remove it and set erp.password_env or erp.password_file");
     }
@@ -557,15 +597,32 @@ void readApi(Reader& r, ApiConfig& api) {
     }
 }
 
+constexpr std::size_t kMaxConfigBytes = 1024 * 1024;
+
 Config load(const std::string& path) {
     std::error_code ec;
     const std::string absolute = fs::absolute(path, ec).lexically_normal().string();
+    // A FIFO, a device or /dev/zero would block or never end; a config is a few kilobytes of text.
+    const auto status = fs::status(absolute, ec);
+    if (!ec && fs::exists(status) && !fs::is_regular_file(status)) {
+        throw ConfigError({ConfigIssue{path, 0, 0, "", "the config must be a regular file"}});
+    }
     std::ifstream in(absolute);
     if (!in) {
         throw ConfigError({ConfigIssue{path, 0, 0, "", "cannot read the config file (does it exist?)"}});
     }
     std::stringstream text;
-    text << in.rdbuf();
+    std::vector<char> buffer(64 * 1024);
+    std::size_t total = 0;
+    while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+        total += static_cast<std::size_t>(in.gcount());
+        if (total > kMaxConfigBytes) {
+            throw ConfigError({ConfigIssue{path, 0, 0, "",
+                                           "the config is larger than " + std::to_string(kMaxConfigBytes / 1024) +
+                                               " KiB; that is no config file"}});
+        }
+        text.write(buffer.data(), in.gcount());
+    }
     toml::table root;
     try {
         root = toml::parse(text.str(), absolute);
@@ -596,6 +653,7 @@ Config load(const std::string& path) {
     config.pricing.cache_check_ms = static_cast<int>(reader.integer("pricing.cache_check_ms", 1000));
     config.pricing.cache_max_age_s = static_cast<int>(reader.integer("pricing.cache_max_age_s", 600));
     config.sync.max_deactivate_percent = reader.integer("sync.max_deactivate_percent", 20);
+    config.sync.future_tolerance_s = reader.integer("sync.future_tolerance_s", 86400);
     readApi(reader, config.api);
     config.pricing.live.query = reader.string("pricing.live.query", "");
     config.pricing.live.timeout_ms = static_cast<int>(reader.integer("pricing.live.timeout_ms", 300));
@@ -605,6 +663,7 @@ Config load(const std::string& path) {
         reader.issue(reader.node("pricing.live.query"), "pricing.live.query",
                      "live mode asks the ERP, so [erp] needs dsn or connection_string");
     }
+    config.secret_env = reader.envSecrets();
     readOwnership(root, config.ownership);
     readSchedules(root, absolute, config, reader.issues);
     if (!reader.issues.empty()) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -58,6 +59,7 @@ struct ErpConfig {
 struct SyncConfig {
     int overlap_seconds = 300;
     int max_deactivate_percent = 20;
+    int future_tolerance_s = 86400;
 };
 
 /// [pricing.live]: ask the ERP for each priced line too. Off while query is empty.
@@ -105,6 +107,9 @@ struct Config {
     ApiConfig api;
     conflict::Ownership ownership = conflict::Ownership::defaults();  ///< [ownership.*] over the defaults
     std::vector<schedule::JobSchedule> schedules;  ///< [schedule.<job>], in knownJobs() order; others run when asked
+    /// The environment variables `*_env` keys named, with their values: the daemon hands them to its job runs
+    /// through config/secret_handover.h and keeps them out of the children's environment.
+    std::map<std::string, std::string> secret_env;
 };
 
 /// A job that `[schedule.<job>]` may name.

@@ -53,6 +53,10 @@ const std::vector<KeySpec>& configSchema() {
         str("webstore.sslmode", "postgresql: TLS mode",
             {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}),
         integer("webstore.connect_timeout_s", 1, 600, "seconds to wait for a connection"),
+        str("webstore.synchronous",
+            "sqlite: normal (a commit survives a crash of the process; a power loss may undo the last few) or full "
+            "(also a power loss, at an fsync per commit) or extra",
+            {"normal", "full", "extra"}),
         table("erp", "the ERP connection"),
         str("erp.connector", "connector kind", {"odbc"}),
         str("erp.dsn", "odbc: data source name from odbc.ini (or use connection_string)"),
@@ -101,6 +105,9 @@ const std::vector<KeySpec>& configSchema() {
                 "incremental pulls re-read this many seconds before the watermark (late commits, equal timestamps)"),
         integer("sync.max_deactivate_percent", 0, 100,
                 "a full pull that would deactivate more than this share of an entity is refused"),
+        integer("sync.future_tolerance_s", 0, 31536000,
+                "a date or timestamp watermark never goes past now (UTC) plus this; rows dated later are applied "
+                "and reported. Cover the ERP clock's lead on UTC (its time zone) and skew (default 86400)"),
         table("pricing", "price look-ups (`syncline price`)"),
         integer("pricing.max_age_s", 60, 31536000,
                 "a price reply carries a warning when the prices job last succeeded longer ago than this (default "

@@ -2,11 +2,18 @@
 
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SQLite/SQLiteException.h>
 #include <Poco/Exception.h>
 #include <libpq-fe.h>
 
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <memory>
 #include <mutex>
@@ -53,24 +60,11 @@ std::string scrub(std::string message, const std::string& secret) {
     return message;
 }
 
-// Poco's PostgreSQL connector re-tokenizes the conninfo on spaces, so a password with a space (or any
-// quoting) would break it, and its errors may echo the conninfo. libpq also reads the password from
-// PGPASSWORD: set it there, once per distinct password, and keep it out of the connection string.
-void providePassword(const std::string& password) {
-    static std::mutex mutex;
-    std::lock_guard lock(mutex);
-    const char* current = std::getenv("PGPASSWORD");
-    // Without a configured password, libpq's own sources (PGPASSWORD, ~/.pgpass) stay in charge.
-    if (!password.empty() && (current == nullptr || password != current)) {
-        ::setenv("PGPASSWORD", password.c_str(), 1);
-    }
-}
-
 // Poco 1.11's PostgreSQL SessionHandle::connect does not PQfinish a failed connection (~34 KB lost
 // per attempt: a daemon retrying an unreachable database would grow without bound). Connecting once
 // with libpq first turns every failure into our own error, with libpq's message, and no leak.
-void probePostgres(const ConnectionSettings& settings) {
-    std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(settings.pgConnInfo().c_str()), &PQfinish);
+void probePostgres(const ConnectionSettings& settings, const std::string& conninfo) {
+    std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(conninfo.c_str()), &PQfinish);
     if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
         std::string message = conn ? PQerrorMessage(conn.get()) : "out of memory";
         while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
@@ -82,6 +76,78 @@ void probePostgres(const ConnectionSettings& settings) {
 }
 
 }  // namespace
+
+// Poco's PostgreSQL connector re-tokenizes the conninfo on spaces, so a password with a space (or any quoting)
+// cannot go in it, and its errors may echo it: the password goes in a file of its own that only libpq reads.
+PasswordFile::PasswordFile(const std::string& password) {
+    if (password.empty()) {
+        return;
+    }
+    if (password.find_first_of("\r\n") != std::string::npos) {
+        throw StoreUnavailable("the webstore password holds a line break, which libpq cannot take");
+    }
+    fd_ = ::memfd_create("syncline-pgpass", MFD_CLOEXEC);
+    if (fd_ < 0 || ::fchmod(fd_, 0600) != 0) {
+        const int error = errno;
+        throw StoreUnavailable(fmt::format("cannot hand the webstore password to libpq: {}", std::strerror(error)));
+    }
+    // hostname:port:database:username:password, every field matching; ':' and '\\' escaped.
+    std::string line = "*:*:*:*:";
+    for (const char c : password) {
+        if (c == ':' || c == '\\') {
+            line += '\\';
+        }
+        line += c;
+    }
+    line += '\n';
+    std::size_t done = 0;
+    while (done < line.size()) {
+        const ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            const int error = errno;
+            throw StoreUnavailable(fmt::format("cannot hand the webstore password to libpq: {}", std::strerror(error)));
+        }
+        done += static_cast<std::size_t>(n);
+    }
+}
+
+PasswordFile::~PasswordFile() {
+    if (fd_ >= 0) {
+        ::close(fd_);
+    }
+}
+
+PasswordFile& PasswordFile::operator=(PasswordFile&& other) noexcept {
+    if (this != &other) {
+        if (fd_ >= 0) {
+            ::close(fd_);
+        }
+        fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
+}
+
+std::string PasswordFile::conninfo() const {
+    return fd_ < 0 ? "" : " passfile=/proc/self/fd/" + std::to_string(fd_);
+}
+
+bool isStorageExhausted(const Poco::Exception& e) {
+    if (dynamic_cast<const Poco::Data::SQLite::DatabaseFullException*>(&e) != nullptr ||
+        dynamic_cast<const Poco::Data::SQLite::IOErrorException*>(&e) != nullptr) {
+        return true;
+    }
+    const std::string text = e.displayText();
+    for (const char* sign :
+         {"No space left on device", "could not extend file", "53100", "database or disk is full", "disk I/O error"}) {
+        if (text.find(sign) != std::string::npos) {
+            return true;
+        }
+    }
+    return false;
+}
 
 std::string toString(Backend backend) {
     return backend == Backend::SQLite ? "sqlite" : "postgresql";
@@ -103,8 +169,11 @@ std::string ConnectionSettings::describe() const {
     return fmt::format("postgresql://{}@{}:{}/{}", user, host, port, database);
 }
 
-Webstore::Webstore(Backend backend, std::string description, Poco::Data::Session session)
-    : backend_(backend), description_(std::move(description)), session_(std::move(session)) {}
+Webstore::Webstore(Backend backend, std::string description, Poco::Data::Session session, PasswordFile password)
+    : backend_(backend),
+      description_(std::move(description)),
+      session_(std::move(session)),
+      password_(std::move(password)) {}
 
 std::unique_ptr<Webstore> Webstore::open(const ConnectionSettings& settings) {
     registerConnectors();
@@ -118,16 +187,23 @@ std::unique_ptr<Webstore> Webstore::open(const ConnectionSettings& settings) {
             // writes and checkpoint copies (docs/architecture.md).
             session << "PRAGMA page_size = 16384", now;
             session << "PRAGMA journal_mode = WAL", now;
-            session << "PRAGMA synchronous = NORMAL", now;
+            // Only the values check-config allows reach here; anything else is the safe one.
+            const auto& sync = settings.sqlite_synchronous;
+            session << "PRAGMA synchronous = " + std::string(sync == "normal"  ? "NORMAL"
+                                                             : sync == "extra" ? "EXTRA"
+                                                                               : "FULL"),
+                now;
             session << "PRAGMA foreign_keys = ON", now;
             // A pull fills secondary indexes (price_rules by sku, scope) in random order: with SQLite's default
             // 2 MiB page cache nearly every row misses. 128 MiB is taken only as pages are touched.
             session << "PRAGMA cache_size = -131072", now;
-            return std::unique_ptr<Webstore>(new Webstore(settings.backend, settings.describe(), std::move(session)));
+            return std::unique_ptr<Webstore>(
+                new Webstore(settings.backend, settings.describe(), std::move(session), PasswordFile()));
         }
-        providePassword(settings.password);
-        probePostgres(settings);
-        Poco::Data::Session session("PostgreSQL", settings.pgConnInfo(), settings.connect_timeout_s);
+        PasswordFile password(settings.password);
+        const std::string conninfo = settings.pgConnInfo() + password.conninfo();
+        probePostgres(settings, conninfo);
+        Poco::Data::Session session("PostgreSQL", conninfo, settings.connect_timeout_s);
         session << "SET TIME ZONE 'UTC'", now;
         session << "SET client_min_messages = warning", now;
         if (settings.idle_in_transaction_timeout_s > 0) {
@@ -135,7 +211,8 @@ std::unique_ptr<Webstore> Webstore::open(const ConnectionSettings& settings) {
                            std::to_string(settings.idle_in_transaction_timeout_s * 1000),
                 now;
         }
-        return std::unique_ptr<Webstore>(new Webstore(settings.backend, settings.describe(), std::move(session)));
+        return std::unique_ptr<Webstore>(
+            new Webstore(settings.backend, settings.describe(), std::move(session), std::move(password)));
     } catch (const Poco::Exception& e) {
         throw StoreUnavailable(
             fmt::format("cannot open webstore {}: {}", settings.describe(), scrub(e.displayText(), settings.password)));

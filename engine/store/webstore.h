@@ -3,6 +3,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
@@ -20,6 +21,9 @@ std::string toString(Backend backend);
 struct ConnectionSettings {
     Backend backend = Backend::SQLite;
     std::string sqlite_path;  ///< SQLite: the database file
+    /// SQLite: PRAGMA synchronous in WAL mode. "normal": a commit survives a crash of the process but a power loss
+    /// may undo the last ones (never corrupts); "full": a commit also survives a power loss, at an fsync each.
+    std::string sqlite_synchronous = "normal";
     std::string host = "127.0.0.1";
     int port = 5432;
     std::string database;
@@ -33,7 +37,7 @@ struct ConnectionSettings {
     int idle_in_transaction_timeout_s = 0;
 
     /// A libpq conninfo string; values must not contain spaces (Poco splits on them).
-    /// The password is not in it: Webstore::open hands it to libpq through PGPASSWORD.
+    /// The password is not in it: Webstore::open hands it to libpq in a PasswordFile of the connection's own.
     std::string pgConnInfo() const;
     /// Human description for logs and errors: backend and location, never the password.
     std::string describe() const;
@@ -50,6 +54,33 @@ class StoreUnavailable : public std::runtime_error {
 class ConnectionLost : public std::runtime_error {
   public:
     using std::runtime_error::runtime_error;
+};
+
+/// Whether a webstore error says the storage ran out or failed (SQLite's SQLITE_FULL and SQLITE_IOERR; PostgreSQL's
+/// disk_full 53100 and "No space left on device"): a condition that passes, so a run that hit it is retried, not
+/// given up as an internal error. Any thread, never throws.
+bool isStorageExhausted(const Poco::Exception& e);
+
+/// A password handed to libpq for one connection only, as its `passfile`: an anonymous in-memory file (memfd,
+/// mode 0600, closed on exec) named by /proc/self/fd/N. Nothing process-wide: PGPASSWORD would reach every libpq
+/// connection of the process (the ERP's through psqlODBC included) and every child's environment. Empty when
+/// there is no password (libpq's own sources, ~/.pgpass, stay in charge).
+class PasswordFile {
+  public:
+    PasswordFile() = default;
+    /// Throws StoreUnavailable when the file cannot be made, or the password holds a line break.
+    explicit PasswordFile(const std::string& password);
+    ~PasswordFile();
+    PasswordFile(PasswordFile&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    PasswordFile& operator=(PasswordFile&& other) noexcept;
+    PasswordFile(const PasswordFile&) = delete;
+    PasswordFile& operator=(const PasswordFile&) = delete;
+
+    /// " passfile=/proc/self/fd/N" to append to a conninfo, or "" without a password.
+    std::string conninfo() const;
+
+  private:
+    int fd_ = -1;
 };
 
 /// An open connection to the webstore database.
@@ -75,11 +106,12 @@ class Webstore {
     static std::string utcNow();
 
   private:
-    Webstore(Backend backend, std::string description, Poco::Data::Session session);
+    Webstore(Backend backend, std::string description, Poco::Data::Session session, PasswordFile password);
 
     Backend backend_;
     std::string description_;
     Poco::Data::Session session_;
+    PasswordFile password_;  ///< libpq reads it at every (re)connect of session_, so it lives as long
 };
 
 /// Executes a statement whose parameters are vectors (one execution per element) and returns the rows affected.

@@ -484,6 +484,19 @@ std::optional<std::string> BatchWriter::watermark() {
     return cursor.empty() ? std::nullopt : std::optional<std::string>(cursor.front());
 }
 
+std::optional<std::string> BatchWriter::baseFields() {
+    std::string stream = entity_.stream;
+    std::vector<Poco::Nullable<std::string>> fields;
+    store_.session() << "SELECT base_fields FROM sync_cursors WHERE stream = $1", use(stream), into(fields), now;
+    return fields.empty() ? std::nullopt : std::optional<std::string>(fields.front().value(""));
+}
+
+void BatchWriter::setBaseFields(const std::string& fields) {
+    std::string stream = entity_.stream;
+    std::string value = fields;
+    store_.session() << "UPDATE sync_cursors SET base_fields = $1 WHERE stream = $2", use(value), use(stream), now;
+}
+
 void BatchWriter::setWatermark(const std::string& value) {
     std::string stream = entity_.stream;
     std::string cursor = value;

@@ -88,6 +88,10 @@ class BatchWriter {
     /// The stored watermark of the entity's stream, and writing a new one.
     std::optional<std::string> watermark();
     void setWatermark(const std::string& value);
+    /// The fields the ERP did not own (ownership store/newest/manual, comma-separated) when the stream's watermark
+    /// row was last written; nullopt without a row. Set on an existing row only: without one every pull is full.
+    std::optional<std::string> baseFields();
+    void setBaseFields(const std::string& fields);
 
     /// Joins key column values with the unit separator (U+001F) into one key (rejects, conflicts, audit).
     static constexpr char kKeySeparator = '\x1f';

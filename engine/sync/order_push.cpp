@@ -22,6 +22,7 @@
 #include "engine/store/dialect.h"
 #include "engine/store/sqlite_statement.h"
 #include "engine/store/transaction.h"
+#include "engine/sync/fault_point.h"
 #include "engine/sync/pull_pipeline.h"
 #include "engine/sync/run_log.h"
 
@@ -44,15 +45,6 @@ std::string utcIn(int seconds) {
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buf;
-}
-
-// The crash tests stop the engine with SIGKILL at a named step of a push (SYNCLINE_FAULT_POINT), to prove that
-// no step can lose or duplicate an order. Nothing else reads this variable.
-void faultPoint(const char* step) {
-    const char* wanted = std::getenv("SYNCLINE_FAULT_POINT");
-    if (wanted != nullptr && std::string(wanted) == step) {
-        ::kill(::getpid(), SIGKILL);
-    }
 }
 
 // Whether a claim "node:pid" belongs to a process of this node that no longer runs.

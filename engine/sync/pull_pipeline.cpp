@@ -3,6 +3,7 @@
 #include <Poco/Exception.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <deque>
@@ -20,6 +21,8 @@
 #include "engine/store/deferred_indexes.h"
 #include "engine/store/transaction.h"
 #include "engine/sync/batch_writer.h"
+#include "engine/sync/fault_point.h"
+#include "engine/sync/key_set.h"
 #include "engine/sync/read_ahead.h"
 #include "engine/sync/run_log.h"
 
@@ -54,6 +57,53 @@ std::string minusSeconds(const std::string& timestamp, int seconds) {
     return buf;
 }
 
+std::string formatTime(std::chrono::system_clock::time_point time) {
+    const std::time_t t = std::chrono::system_clock::to_time_t(time);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+    return buf;
+}
+
+// A watermark of a date or timestamp cursor ("YYYY-MM-DD..."), not a number or a code.
+bool looksLikeTime(const std::string& value) {
+    return value.size() >= 10 && value[4] == '-' && value[7] == '-' &&
+           std::all_of(value.begin(), value.begin() + 4, [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The fields of the entity the ERP does not own under the run's ownership, sorted, comma-separated.
+std::string baseFieldsOf(const EntityTable& entity, const PullOptions& options) {
+    const auto ownership = options.ownership ? *options.ownership : conflict::Ownership::defaults();
+    auto fields = conflict::ownableFields(entity.entity);
+    std::sort(fields.begin(), fields.end());
+    std::string out;
+    for (const auto& field : fields) {
+        if (ownership.policy(entity.entity, field) != conflict::Policy::Erp) {
+            out += (out.empty() ? "" : ",") + field;
+        }
+    }
+    return out;
+}
+
+// The fields of the comma-separated `now` that are not in `before`, comma-separated.
+std::string addedFields(const std::string& before, const std::string& now) {
+    const auto has = [](const std::string& list, const std::string& field) {
+        return ("," + list + ",").find("," + field + ",") != std::string::npos;
+    };
+    std::string out;
+    std::size_t start = 0;
+    while (start < now.size()) {
+        const auto end = std::min(now.find(',', start), now.size());
+        const std::string field = now.substr(start, end - start);
+        if (!has(before, field)) {
+            out += (out.empty() ? "" : ", ") + field;
+        }
+        start = end + 1;
+    }
+    return out;
+}
+
 std::string rawJson(const std::vector<std::string>& fields, const std::vector<std::optional<std::string>>& row,
                     const std::string& source) {
     nlohmann::json mapped = nlohmann::json::object();
@@ -71,7 +121,7 @@ std::string rawJson(const std::vector<std::string>& fields, const std::vector<st
 class PullRun {
   public:
     PullRun(store::Webstore& store, const EntityTable& entity, const PullOptions& options,
-            const std::vector<std::string>& fields)
+            const std::vector<std::string>& fields, std::chrono::system_clock::time_point cap)
         : store_(store),
           entity_(entity),
           options_(options),
@@ -90,6 +140,9 @@ class PullRun {
         }
         const auto it = std::find(fields.begin(), fields.end(), options.cursor_field);
         cursor_index_ = it == fields.end() ? fields.size() : static_cast<std::size_t>(it - fields.begin());
+        if (cursor_index_ < types_.size()) {
+            cap_ = cursorCap(types_[cursor_index_], cap);
+        }
         const auto active = std::find(fields.begin(), fields.end(), "active");
         active_index_ = static_cast<std::size_t>(active - fields.begin());
         modified_index_ =
@@ -99,13 +152,20 @@ class PullRun {
         for (const auto& field : fields) {
             const bool can_own = std::find(ownable.begin(), ownable.end(), field) != ownable.end();
             policies_.push_back(can_own ? ownership.policy(entity.entity, field) : conflict::Policy::Erp);
-            any_non_erp_ = any_non_erp_ || policies_.back() != conflict::Policy::Erp;
+            if (policies_.back() != conflict::Policy::Erp) {
+                any_non_erp_ = true;
+                base_keys_.push_back("\"" + field + "\":");
+            }
         }
     }
 
     BatchWriter& writer() { return writer_; }
     PullProgress counts;
     std::optional<std::string> max_cursor;
+    /// The first row whose watermark value lies beyond the cap (the source's now plus the tolerance): key, value.
+    std::optional<std::pair<std::string, std::string>> first_future;
+    /// The cap in the cursor's own form, when the cursor is a date or a timestamp.
+    const std::optional<std::string>& cap() const { return cap_; }
 
     /// What prepare() found in one batch, for apply().
     struct Prepared {
@@ -118,7 +178,8 @@ class PullRun {
         std::vector<std::string> insert_changes;        ///< per key, the audit changes of an insert (first loads only)
         std::vector<std::optional<std::string>> bases;  ///< per key, the base of an insert (first loads only)
         std::optional<std::string> max_cursor;
-        std::vector<std::uint64_t> seen;
+        std::int64_t future = 0;  ///< rows whose watermark value lies beyond the cap
+        std::optional<std::pair<std::string, std::string>> first_future;
     };
 
     /// The work on a batch that needs no webstore: storage defaults, validation, store form, keys and hashes,
@@ -138,8 +199,9 @@ class PullRun {
             const std::string source = r < batch.raw.size() ? batch.raw[r] : "";
             std::string key = keyOf(row);
             if (r < batch.row_errors.size() && !batch.row_errors[r].empty()) {
-                p.rejects.push_back(
-                    {key, fieldOf(batch.row_errors[r]), batch.row_errors[r], rawJson(fields_, row, source)});
+                const std::string field = fieldOf(batch.row_errors[r]);
+                noteRejectedKey(key, row, {field});
+                p.rejects.push_back({key, field, batch.row_errors[r], rawJson(fields_, row, source)});
                 continue;
             }
             auto errors = entity_.validate(RowView(fields_, row));
@@ -147,21 +209,31 @@ class PullRun {
                 storeForm(row, errors);
             }
             if (!errors.empty()) {
+                std::vector<std::string> bad;
+                for (const auto& e : errors) {
+                    bad.push_back(e.field);
+                }
+                noteRejectedKey(key, row, bad);
                 p.rejects.push_back(
                     {key, errors.front().field, model::describe(errors.front()), rawJson(fields_, row, source)});
                 continue;
             }
-            if (!in_batch.insert(key).second) {
-                p.rejects.push_back({key, entity_.key_columns.front(), "the same key appears twice in one batch",
-                                     rawJson(fields_, row, source)});
+            const bool repeated = track_keys_ ? !seen_.insert(key) : !in_batch.insert(key).second;
+            if (repeated) {
+                p.rejects.push_back({key, entity_.key_columns.front(), kRepeatedKey, rawJson(fields_, row, source)});
                 continue;
             }
-            if (cursor_index_ < row.size() && row[cursor_index_] &&
-                (!p.max_cursor || *row[cursor_index_] > *p.max_cursor)) {
-                p.max_cursor = *row[cursor_index_];
-            }
-            if (track_seen_) {
-                p.seen.push_back(fnv1a(kFnvOffset, key));
+            if (cursor_index_ < row.size() && row[cursor_index_]) {
+                const std::string& value = *row[cursor_index_];
+                if (cap_ && value > *cap_) {
+                    // Applied like any row, but the watermark does not follow it: one row dated 2099 would
+                    // otherwise make every later incremental pull start in 2099.
+                    if (p.future++ == 0) {
+                        p.first_future.emplace(key, value);
+                    }
+                } else if (!p.max_cursor || value > *p.max_cursor) {
+                    p.max_cursor = value;
+                }
             }
             p.keys.push_back(std::move(key));
             p.hashes.push_back(contentHash(row));
@@ -194,7 +266,10 @@ class PullRun {
             prepared_.pop_front();
         }
         counts.read += p.read;
-        seen_.insert(seen_.end(), p.seen.begin(), p.seen.end());
+        counts.future_dated += p.future;
+        if (p.first_future && !first_future) {
+            first_future = std::move(p.first_future);
+        }
         if (p.max_cursor && (!max_cursor || *p.max_cursor > *max_cursor)) {
             max_cursor = std::move(p.max_cursor);
         }
@@ -212,9 +287,14 @@ class PullRun {
             max_written_ = keys[order.back()];
         }
         std::vector<std::string> existing;
+        std::vector<bool> dropped(keys.size(), false);
         for (const std::size_t i : order) {
             const auto it = stored.find(keys[i]);
-            if (it != stored.end() && it->second.hash != hashes[i]) {
+            if (it != stored.end() && first_load_ && !track_keys_) {
+                // The table was empty when this first load started: only an earlier batch of it wrote the key.
+                rejects.push_back({keys[i], entity_.key_columns.front(), kRepeatedKey, rawJsonOf(batch, rows[i])});
+                dropped[i] = true;
+            } else if (it != stored.end() && it->second.hash != hashes[i]) {
                 existing.push_back(keys[i]);
             }
         }
@@ -225,13 +305,30 @@ class PullRun {
         std::vector<audit::AuditEntry> audit;
         const std::string actor = "run:" + std::to_string(run_id);
         for (const std::size_t i : order) {
+            if (dropped[i]) {
+                continue;
+            }
             const auto it = stored.find(keys[i]);
             if (it != stored.end() && it->second.hash == hashes[i]) {
                 ++counts.unchanged;
+                if (lacksABase(it->second.applied)) {
+                    // A field moved from the ERP to the shop (store, newest, manual) since this row was applied. The
+                    // ERP value is its base from now on; without one, the next shop edit would look like no edit at
+                    // all and the ERP's next change would overwrite it without a conflict.
+                    state_only.applied.push_back(baseOf(batch.rows[rows[i]]));
+                    state_only.keys.push_back(keys[i]);
+                    state_only.hashes.push_back(hashes[i]);
+                }
                 continue;
             }
             auto& row = batch.rows[rows[i]];
             const auto cur = it == stored.end() ? current.end() : current.find(keys[i]);
+            if (cur != current.end()) {
+                if (auto why = olderThanStored(row, cur->second)) {
+                    rejects.push_back({keys[i], "erp_modified", std::move(*why), rawJsonOf(batch, rows[i])});
+                    continue;
+                }
+            }
             if (cur == current.end()) {
                 audit.push_back({actor, entity_.entity, keys[i], "insert",
                                  i < p.insert_changes.size() ? std::move(p.insert_changes[i]) : insertChanges(row)});
@@ -263,14 +360,17 @@ class PullRun {
         writer_.recordConflicts(run_id, held);
         writer_.recordRejects(run_id, rejects);
         audit_.finishAppend();
+        counts.applied += static_cast<std::int64_t>(changed.rows.size());
+        counts.rejected += static_cast<std::int64_t>(rejects.size());
         if (!options_.dry_run) {
+            RunLog(store_).progress(run_id, counts);
             if (options_.before_commit) {
                 options_.before_commit(store_);
             }
+            faultPoint("pull_before_commit");
             tx.commit();
+            faultPoint("pull_after_commit");
         }
-        counts.applied += static_cast<std::int64_t>(changed.rows.size());
-        counts.rejected += static_cast<std::int64_t>(rejects.size());
     }
 
     /// The audit rows of deactivated keys.
@@ -286,28 +386,25 @@ class PullRun {
 
     audit::AuditLog& audit() { return audit_; }
 
-    /// A full pull remembers the keys it sees, to deactivate the others at its end; not needed when the
-    /// table was empty at the start (a first load). Reserved up front: no doubling of a large vector.
     /// A first load: prepare() writes the audit changes of every row as an insert, which nearly all will be.
     void firstLoad() { first_load_ = true; }
 
-    void trackSeenKeys(std::int64_t expected) {
-        track_seen_ = true;
+    /// Remembers every key the run sees, to reject a key's second row and, for a full pull, to deactivate the keys
+    /// it did not see at its end. A first load that commits does without: its table was empty at the start, so
+    /// a key apply() finds stored came from an earlier batch of the same run. `expected`: the keys there will be.
+    void trackKeys(std::int64_t expected) {
+        track_keys_ = true;
         seen_.reserve(static_cast<std::size_t>(expected + expected / 10 + 1024));
     }
 
-    // Keys this entity manages that the full pull did not see.
+    // Active keys of this entity that the full pull did not see. Called after the last batch was applied.
     std::vector<std::string> missingKeys() {
-        if (!track_seen_) {
-            return {};
-        }
-        std::sort(seen_.begin(), seen_.end());
         std::vector<std::string> missing;
         std::string after;
         for (;;) {
             const auto page = writer_.activeKeysAfter(after, 10000);
             for (const auto& key : page) {
-                if (!std::binary_search(seen_.begin(), seen_.end(), fnv1a(kFnvOffset, key))) {
+                if (!seen_.contains(key)) {
                     missing.push_back(key);
                 }
             }
@@ -319,6 +416,70 @@ class PullRun {
     }
 
   private:
+    // Whether a stored base misses a field the ERP does not own now. Base JSON escapes every quote inside a value,
+    // so `"field":` only matches a key.
+    bool lacksABase(const std::optional<std::string>& base) const {
+        if (base_keys_.empty()) {
+            return false;
+        }
+        return !base || std::any_of(base_keys_.begin(), base_keys_.end(),
+                                    [&](const std::string& key) { return base->find(key) == std::string::npos; });
+    }
+
+    static constexpr const char* kRepeatedKey =
+        "the ERP returned this key more than once in one run; its first row is used, this one is not";
+
+    // A rejected row whose key is whole and not itself in error still counts as seen: a full pull keeps the record
+    // with its last good values instead of deactivating it (an e-mail typo must not take a customer out of the
+    // shop), and a later row with the same key is a repeat.
+    void noteRejectedKey(const std::string& key, const std::vector<std::optional<std::string>>& row,
+                         const std::vector<std::string>& bad_fields) {
+        if (!track_keys_) {
+            return;
+        }
+        for (std::size_t k = 0; k < key_index_.size(); ++k) {
+            const auto i = key_index_[k];
+            if (i >= row.size() || !row[i] || row[i]->empty() ||
+                std::find(bad_fields.begin(), bad_fields.end(), entity_.key_columns[k]) != bad_fields.end()) {
+                return;
+            }
+        }
+        seen_.insert(key);
+    }
+
+    // Why an ERP row must not replace the stored one: its change time is before the stored row's. A stored time
+    // beyond the cap is not trusted (a future-dated row applied before must not block every later change).
+    std::optional<std::string> olderThanStored(const std::vector<std::optional<std::string>>& erp,
+                                               const std::vector<std::optional<std::string>>& cur) const {
+        if (modified_index_ >= fields_.size() || !erp[modified_index_] || !cur[modified_index_]) {
+            return std::nullopt;
+        }
+        const std::string& incoming = *erp[modified_index_];
+        const std::string& stored = *cur[modified_index_];
+        if (incoming >= stored || (cap_ && stored > *cap_)) {
+            return std::nullopt;
+        }
+        return "the row is older than the webstore's (erp_modified " + incoming + " is before the stored " + stored +
+               "); not applied";
+    }
+
+    std::string rawJsonOf(const connector::RecordBatch& batch, std::size_t r) const {
+        return rawJson(fields_, batch.rows[r], r < batch.raw.size() ? batch.raw[r] : "");
+    }
+
+    // `cap` in the form of a date or timestamp cursor; none for other cursors (codes, numbers).
+    static std::optional<std::string> cursorCap(connector::FieldType type, std::chrono::system_clock::time_point cap) {
+        if (type != connector::FieldType::Timestamp && type != connector::FieldType::Date) {
+            return std::nullopt;
+        }
+        const std::time_t t = std::chrono::system_clock::to_time_t(cap);
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        char buf[32];
+        std::strftime(buf, sizeof buf, type == connector::FieldType::Date ? "%Y-%m-%d" : "%Y-%m-%d %H:%M:%S", &tm);
+        return std::string(buf);
+    }
+
     struct Merged {
         std::vector<std::optional<std::string>> row;
         std::optional<std::string> base;
@@ -495,8 +656,9 @@ class PullRun {
     BatchWriter writer_;
     std::vector<std::size_t> key_index_;
     std::size_t cursor_index_;
-    std::vector<std::uint64_t> seen_;
-    bool track_seen_ = false;                 ///< set before reading starts, then only read
+    KeySet seen_;                             ///< used by prepare() on the read-ahead thread, then by missingKeys()
+    bool track_keys_ = false;                 ///< set before reading starts, then only read
+    std::optional<std::string> cap_;          ///< no watermark beyond this
     bool first_load_ = false;                 ///< set before reading starts, then only read
     std::optional<std::string> max_written_;  ///< the largest key a batch of this run wrote
     std::mutex prepared_mutex_;
@@ -505,8 +667,9 @@ class PullRun {
     std::vector<connector::FieldType> types_;  ///< per field, as the stream defines it
     std::vector<conflict::Policy> policies_;   ///< per field
     bool any_non_erp_ = false;
-    std::size_t active_index_;    ///< fields_.size() when the stream does not map it
-    std::size_t modified_index_;  ///< the ERP change time (erp_modified), or fields_.size()
+    std::vector<std::string> base_keys_;  ///< `"field":` of every field the ERP does not own
+    std::size_t active_index_;            ///< fields_.size() when the stream does not map it
+    std::size_t modified_index_;          ///< the ERP change time (erp_modified), or fields_.size()
     audit::AuditLog audit_;
 };
 
@@ -522,6 +685,27 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
     PullOptions effective = options;
     BatchWriter probe(store_, entity_, {});
     result.watermark_before = probe.watermark();
+    const auto cap = (options.clock ? options.clock() : std::chrono::system_clock::now()) +
+                     std::chrono::seconds(options.future_tolerance_s);
+    std::vector<std::string> warnings;
+    if (result.watermark_before && looksLikeTime(*result.watermark_before) &&
+        *result.watermark_before > formatTime(cap)) {
+        // Stored before the cap existed, or the clock was set back: an incremental pull from there reads nothing.
+        warnings.push_back("the stored watermark " + *result.watermark_before + " lies in the future (more than " +
+                           std::to_string(options.future_tolerance_s) +
+                           " s ahead of now): this run reads in full and sets it anew");
+        result.watermark_before.reset();
+    }
+    const std::string base_fields = baseFieldsOf(entity_, options);
+    if (result.watermark_before && !options.dry_run) {
+        const auto before = probe.baseFields();
+        if (const auto added = addedFields(before.value_or(""), base_fields); !added.empty()) {
+            // Their base is recorded on every record only by a pull that reads every record (the conflict trap).
+            warnings.push_back("the ERP no longer owns " + added +
+                               " (ownership): this run reads in full to record their current values as the base");
+            result.watermark_before.reset();
+        }
+    }
     if (options.cursor_field.empty() || !result.watermark_before) {
         effective.mode = connector::PullMode::Full;  // nothing to be incremental from
     }
@@ -547,7 +731,11 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
         }
         result.status = status;
         result.error = std::move(error);
-        log.finish(result.run_id, status, result.counts, result.error);
+        for (const auto& w : warnings) {
+            spdlog::warn("run {} of job {}: {}", result.run_id, options.job, w);
+            result.warning += (result.warning.empty() ? "" : "; ") + w;
+        }
+        log.finish(result.run_id, status, result.counts, result.error, result.warning);
         spdlog::info("run {} of job {}: {} (read {}, applied {}, unchanged {}, rejected {}, deactivated {}){}",
                      result.run_id, options.job, status, result.counts.read, result.counts.applied,
                      result.counts.unchanged, result.counts.rejected, result.counts.deactivated,
@@ -572,9 +760,9 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
             tx.commit();
         }
         const std::vector<std::string> fields = session.value()->fields();
-        PullRun run(store_, entity_, effective, fields);
-        if (result.full && !first_load) {
-            run.trackSeenKeys(run.writer().activeCount());
+        PullRun run(store_, entity_, effective, fields, cap);
+        if (!first_load || options.dry_run) {
+            run.trackKeys(result.full && !first_load ? run.writer().activeCount() : 0);
         }
         if (first_load) {
             run.firstLoad();
@@ -602,7 +790,7 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
         std::optional<connector::Error> refused;
         {
             store::Transaction tx(store_);
-            if (result.full) {
+            if (result.full && !first_load) {
                 const auto missing = run.missingKeys();
                 const auto active = missing.empty() ? 0 : run.writer().activeCount();
                 if (!missing.empty() && static_cast<std::int64_t>(missing.size()) * 100 >
@@ -624,7 +812,20 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
             if (advanced) {
                 run.writer().setWatermark(*run.max_cursor);
             }
+            run.writer().setBaseFields(base_fields);
             result.watermark_after = advanced ? run.max_cursor : result.watermark_before;
+            if (run.counts.future_dated > 0) {
+                warnings.push_back(std::to_string(run.counts.future_dated) + " row(s) dated after " + *run.cap() +
+                                   " (now plus sync.future_tolerance_s), the first " + run.first_future->first +
+                                   " at " + run.first_future->second +
+                                   ": applied, but the watermark does not move past the cap");
+            }
+            if (!result.full && !advanced && run.counts.applied > 0 && result.watermark_before) {
+                warnings.push_back(std::to_string(run.counts.applied) +
+                                   " change(s) applied but the watermark stayed at " + *result.watermark_before +
+                                   ": their change times are not after it. Late commits inside the overlap window "
+                                   "do this; if it repeats, the ERP's change times lag (clock behind, backdated rows)");
+            }
             if (!options.dry_run && !refused) {
                 if (options.before_commit) {
                     options.before_commit(store_);
@@ -652,7 +853,10 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
                                         e.displayText());
         }
         try {
-            finish("failed", connector::Error{connector::ErrorKind::Fatal, "webstore", e.displayText()});
+            // A full disk or an I/O error passes: the run may be retried (exit 75), unlike a broken statement.
+            finish("failed", connector::Error{store::isStorageExhausted(e) ? connector::ErrorKind::Transient
+                                                                           : connector::ErrorKind::Fatal,
+                                              "webstore", e.displayText()});
         } catch (const Poco::Exception& again) {
             spdlog::error("run {} of job {}: could not record its failure: {}", result.run_id, options.job,
                           again.displayText());

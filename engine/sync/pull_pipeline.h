@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -21,6 +22,11 @@ struct PullOptions {
     bool dry_run = false;
     int overlap_seconds = 300;
     int max_deactivate_percent = 20;
+    /// How far past now (the `clock`'s) a date or timestamp watermark may go. A row dated later is applied, but
+    /// the watermark stops at now plus this, and the run reports it (sync.future_tolerance_s).
+    int future_tolerance_s = 86400;
+    /// Now, for the watermark cap; the system clock when empty (tests inject a skewed clock).
+    std::function<std::chrono::system_clock::time_point()> clock;
     std::string triggered_by = "manual";
     /// Who wins a field changed on both sides; nullptr = the defaults (conflict::Ownership::defaults()).
     const conflict::Ownership* ownership = nullptr;
@@ -55,7 +61,8 @@ struct PullProgress {
     std::int64_t unchanged = 0;
     std::int64_t rejected = 0;
     std::int64_t deactivated = 0;
-    std::int64_t conflicted = 0;  ///< fields held for an admin (policy manual)
+    std::int64_t conflicted = 0;    ///< fields held for an admin (policy manual)
+    std::int64_t future_dated = 0;  ///< rows whose watermark value lies beyond now plus the tolerance
 };
 
 struct PullResult {
@@ -66,6 +73,7 @@ struct PullResult {
     std::optional<std::string> watermark_before;
     std::optional<std::string> watermark_after;
     std::optional<connector::Error> error;  ///< why the run failed
+    std::string warning;  ///< what an admin should look at although the run went on ("" = nothing); in job_runs
 };
 
 /// The pull pipeline, the same for every stream: batches from the connector → validate (bad rows

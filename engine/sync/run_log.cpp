@@ -49,8 +49,21 @@ std::int64_t RunLog::start(const std::string& job, const std::string& node, cons
     return run_id;
 }
 
+void RunLog::progress(std::int64_t run_id, const PullProgress& counts) {
+    Poco::Int64 id = run_id;
+    Poco::Int64 read = counts.read;
+    Poco::Int64 applied = counts.applied + counts.deactivated;
+    Poco::Int64 unchanged = counts.unchanged;
+    Poco::Int64 rejected = counts.rejected;
+    Poco::Int64 conflicted = counts.conflicted;
+    store_.session()
+        << "UPDATE job_runs SET rows_read = $1, rows_applied = $2, rows_unchanged = $3, rows_rejected = $4, "
+           "rows_conflicted = $5 WHERE run_id = $6",
+        use(read), use(applied), use(unchanged), use(rejected), use(conflicted), use(id), now;
+}
+
 void RunLog::finish(std::int64_t run_id, const std::string& status, const PullProgress& counts,
-                    const std::optional<connector::Error>& error) {
+                    const std::optional<connector::Error>& error, const std::string& warning) {
     const auto b = store_.backend();
     Poco::Int64 id = run_id;
     std::string s = status;
@@ -66,11 +79,15 @@ void RunLog::finish(std::int64_t run_id, const std::string& status, const PullPr
         kind = std::string(connector::toString(error->kind));
         message = error->describe();
     }
+    Poco::Nullable<std::string> warn;
+    if (!warning.empty()) {
+        warn = warning;
+    }
     store_.session() << "UPDATE job_runs SET status = $1, finished_at = " + typedParam(b, 2, SqlType::Timestamp) +
                             ", rows_read = $3, rows_applied = $4, rows_unchanged = $5, rows_rejected = $6, "
-                            "rows_conflicted = $7, error_kind = $8, error = $9 WHERE run_id = $10",
+                            "rows_conflicted = $7, error_kind = $8, error = $9, warning = $10 WHERE run_id = $11",
         use(s), use(at), use(read), use(applied), use(unchanged), use(rejected), use(conflicted), use(kind),
-        use(message), use(id), now;
+        use(message), use(warn), use(id), now;
 }
 
 }  // namespace syncline::sync

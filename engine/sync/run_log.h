@@ -24,8 +24,11 @@ class RunLog {
     std::int64_t start(const std::string& job, const std::string& node, const std::string& mode,
                        const std::string& triggered_by, const std::string& firing = "");
 
+    /// The counts of a run so far, written in the transaction of each batch: a run that dies (kill -9) still shows
+    /// the rows its committed batches applied, and a live run its progress.
+    void progress(std::int64_t run_id, const PullProgress& counts);
     void finish(std::int64_t run_id, const std::string& status, const PullProgress& counts,
-                const std::optional<connector::Error>& error);
+                const std::optional<connector::Error>& error, const std::string& warning = "");
 
   private:
     store::Webstore& store_;

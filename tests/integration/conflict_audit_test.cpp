@@ -193,6 +193,26 @@ TEST_P(ConflictAuditTest, StoreOwnedDescriptionKeepsTheShopEditWhileTheRestSyncs
     EXPECT_THAT(a1.changes, HasSubstr(R"("name":{"from":"Drill","to":"Cordless drill"})"));
 }
 
+// The conflict trap (issue 19): a field switched from erp to manual gets its base at the next pull even though the
+// ERP did not change the record. Otherwise the shop's next edit looked like no edit (no base to compare with),
+// and the ERP's next change overwrote it without a conflict.
+TEST_P(ConflictAuditTest, AFieldSwitchedToManualGetsItsBaseAtTheNextPullWithoutAnErpChange) {
+    seed();  // name is the ERP's
+    ownership_.set("product", "name", Policy::Manual);
+    // The admin's switch, then an incremental pull that finds nothing changed in the ERP: it reads in full once.
+    const auto quiet = pull();
+    EXPECT_TRUE(quiet.full);
+    EXPECT_THAT(quiet.warning, HasSubstr("the ERP no longer owns name"));
+    EXPECT_EQ(quiet.counts.applied, 0);
+    EXPECT_EQ(quiet.counts.unchanged, 3);
+    shopEdit("A1", "name", "Shop name");
+    erpChange(0, 1, "ERP name v2");
+    const auto r = pull();
+    EXPECT_EQ(r.counts.conflicted, 1) << "held for an admin, not overwritten";
+    EXPECT_EQ(field("A1", "name"), "Shop name");
+    EXPECT_EQ(count("SELECT COUNT(*) FROM conflicts WHERE entity_key = 'A1' AND field = 'name'"), 1);
+}
+
 TEST_P(ConflictAuditTest, NewestPolicyTakesTheLaterChange) {
     ownership_.set("product", "name", Policy::Newest);
     seed();

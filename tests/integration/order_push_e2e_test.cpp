@@ -217,6 +217,32 @@ TEST_F(OrderPushE2e, TwoEngineProcessesPushingAtOnceCreateNoDuplicates) {
     expectExactlyOneErpOrderEach(30);
 }
 
+// Fault matrix (issue 19): the ERP reports a deadlock (SQLSTATE 40P01) in the middle of writing an order, as
+// PostgreSQL does when it picks our transaction as the victim. A trigger injects it once, on the first order line.
+// The push is transient: nothing of the order stays in the ERP, it is tried again, and each order exists once.
+TEST_F(OrderPushE2e, AnErpDeadlockMidOrderIsRetriedAndGivesExactlyOneErpOrder) {
+    erp_->sql().execute("CREATE TABLE deadlock_once (fired BOOLEAN NOT NULL)");
+    erp_->sql().execute(
+        "CREATE FUNCTION deadlock_once() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF NOT EXISTS (SELECT 1 FROM deadlock_once) THEN "
+        "  RAISE EXCEPTION 'deadlock detected (injected)' USING ERRCODE = '40P01'; "
+        "END IF; RETURN NEW; END $$");
+    erp_->sql().execute(
+        "CREATE TRIGGER sorl_deadlock BEFORE INSERT ON SORL FOR EACH ROW EXECUTE FUNCTION deadlock_once()");
+    importOrders(1, 2);
+    const auto first = syncline({"run", "order_push"});
+    EXPECT_EQ(first.exit_code, 75) << first.out << first.err;
+    EXPECT_EQ(erpCount("SELECT COUNT(*) FROM SORH WHERE ExtRef LIKE 'W-%'"), 0) << "the deadlocked order rolled back";
+    EXPECT_EQ(webstore_->count("orders", "status = 'exported'"), 0);
+
+    erp_->sql().execute("INSERT INTO deadlock_once VALUES (TRUE)");  // the deadlock has passed
+    for (int i = 0; i < 5 && webstore_->count("orders", "status = 'exported'") < 2; ++i) {
+        webstore_->sql().execute("UPDATE orders SET next_attempt_at = NULL");  // no need to wait out the backoff
+        syncline({"run", "order_push"});
+    }
+    expectExactlyOneErpOrderEach(2);
+}
+
 TEST_F(OrderPushE2e, AnOrderTheErpRefusesIsRolledBackThereAndNeedsAttentionHere) {
     // A product the shop sells but the ERP does not know: the ERP refuses line 2.
     webstore_->sql().execute(

@@ -6,6 +6,9 @@
 
 #include <Poco/Data/Session.h>
 
+#include <chrono>
+#include <ctime>
+#include <functional>
 #include <map>
 
 #include "engine/store/migrator.h"
@@ -33,6 +36,15 @@ const std::vector<std::string> kFields = {"sku", "name", "unit", "list_price", "
 Row product(const std::string& sku, const std::string& price, const std::string& modified,
             const std::string& currency = "EUR") {
     return {sku, "Item " + sku, "PCE", price, currency, modified};
+}
+
+std::string stamp(std::chrono::system_clock::time_point time) {
+    const std::time_t t = std::chrono::system_clock::to_time_t(time);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+    return buf;
 }
 
 class PullPipelineTest : public ::testing::TestWithParam<store::Backend> {
@@ -64,6 +76,8 @@ class PullPipelineTest : public ::testing::TestWithParam<store::Backend> {
         options.mode = full ? PullMode::Full : PullMode::Incremental;
         options.dry_run = dry_run;
         options.overlap_seconds = 60;
+        options.clock = clock_;
+        options.future_tolerance_s = tolerance_s_;
         return sync::PullPipeline(*store_, erp_, jobs::findPullJob("catalog")->entity).run(options);
     }
 
@@ -86,6 +100,12 @@ class PullPipelineTest : public ::testing::TestWithParam<store::Backend> {
         store_->session() << sql, into(n), now;
         return static_cast<long>(n);
     }
+
+    // The engine's clock for the watermark cap: 2026-12-01 12:00:00 UTC unless a test moves it.
+    std::chrono::system_clock::time_point now_ =
+        std::chrono::sys_days{std::chrono::year{2026} / 12 / 1} + std::chrono::hours{12};
+    std::function<std::chrono::system_clock::time_point()> clock_ = [this] { return now_; };
+    int tolerance_s_ = 3600;
 
     testing::TempDir dir_;
     std::unique_ptr<testing::TestPostgres> pg_;
@@ -113,20 +133,64 @@ TEST_P(PullPipelineTest, FirstPullAppliesEverythingAndASecondAppliesNothing) {
     EXPECT_EQ(r.counts.unchanged, 7);
 }
 
-// A first load skips the stored-state look-up while keys arrive in order; a key seen again in a later batch is
-// still found and applied as an update.
-TEST_P(PullPipelineTest, AFirstLoadFindsAKeyAnEarlierBatchWrote) {
+// A key the ERP returns twice in one run, in different batches: the first row is applied, the second rejected,
+// whether the run is a first load (found by the stored-state look-up it otherwise skips) or a later full pull
+// (found by the run's key set). Before, the record flipped between the two rows on every full pull.
+TEST_P(PullPipelineTest, AKeyRepeatedInALaterBatchIsRejectedAndTheFirstRowWins) {
     for (int i = 1; i <= 6; ++i) {
         erp_.rows.push_back(product("A" + std::to_string(i), std::to_string(i), "2026-11-01 10:00:00"));
     }
     erp_.rows.push_back(product("A2", "20", "2026-11-01 10:00:00"));  // batch 3 of 3 rows: behind what was written
+    for (const bool again : {false, true}) {
+        const auto r = pull(true);
+        EXPECT_EQ(r.status, "completed_with_rejects");
+        EXPECT_EQ(r.counts.applied, again ? 0 : 6);
+        EXPECT_EQ(r.counts.rejected, 1);
+        EXPECT_EQ(r.counts.deactivated, 0);
+        EXPECT_THAT(activeProducts().at("A2"), ::testing::StartsWith("2"));
+        EXPECT_THAT(activeProducts().at("A2"), ::testing::Not(::testing::StartsWith("20")));
+        EXPECT_EQ(count("SELECT COUNT(*) FROM rejects WHERE entity_key = 'A2' AND reason LIKE '%more than once%' "
+                        "AND run_id = " +
+                        std::to_string(r.run_id)),
+                  1);
+    }
+    EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE entity_key = 'A2'"), 1) << "inserted once, never flipped";
+}
+
+// D3: one bad value in the ERP must not take a record out of the shop at the next full pull. The rejected row's
+// key counts as seen: the record keeps its last good values, and the reject says why.
+TEST_P(PullPipelineTest, AFullPullKeepsARecordWhoseNewRowIsInvalid) {
+    for (int i = 1; i <= 5; ++i) {
+        erp_.rows.push_back(product("A" + std::to_string(i), "1" + std::to_string(i), "2026-11-01 10:00:00"));
+    }
+    pull(true);
+    erp_.rows[2] = product("A3", "-1", "2026-11-02 10:00:00");  // a typo in the ERP
+    erp_.rows[3] = product("", "14", "2026-11-02 10:00:00");    // A4's key lost: not a row of A4 any more
     const auto r = pull(true);
-    EXPECT_EQ(r.status, "succeeded");
-    EXPECT_EQ(r.counts.applied, 7);
-    EXPECT_THAT(activeProducts().at("A2"), ::testing::StartsWith("20"));
-    EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE entity_key = 'A2' AND action = 'insert'"), 1);
-    EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE entity_key = 'A2' AND action = 'update' AND changes LIKE "
-                    "'%\"list_price\":{\"from\":\"2\",\"to\":\"20\"}%'"),
+    EXPECT_EQ(r.status, "completed_with_rejects");
+    EXPECT_EQ(r.counts.rejected, 2);
+    EXPECT_EQ(r.counts.deactivated, 1) << "A4 only: a row without its key cannot vouch for it";
+    const auto active = activeProducts();
+    ASSERT_EQ(active.count("A3"), 1u) << "still in the shop";
+    EXPECT_THAT(active.at("A3"), ::testing::StartsWith("13")) << "with its last good price";
+    EXPECT_EQ(active.count("A4"), 0u);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM rejects WHERE entity_key = 'A3' AND field = 'list_price'"), 1);
+}
+
+// D5: a row older than the stored one (by erp_modified) never overwrites it; the reject says why.
+TEST_P(PullPipelineTest, ARowOlderThanTheStoredOneIsNotApplied) {
+    erp_.rows = {product("A1", "10", "2026-11-01 10:00:00"), product("A2", "20", "2026-11-01 10:00:00")};
+    pull(true);
+    erp_.rows[0] = product("A1", "99", "2020-01-01 00:00:00");  // a stale copy of the row
+    erp_.rows[1] = product("A2", "21", "2026-11-02 10:00:00");
+    const auto r = pull(true);
+    EXPECT_EQ(r.status, "completed_with_rejects");
+    EXPECT_EQ(r.counts.applied, 1);
+    EXPECT_EQ(r.counts.deactivated, 0);
+    EXPECT_THAT(activeProducts().at("A1"), ::testing::StartsWith("10"));
+    EXPECT_THAT(activeProducts().at("A2"), ::testing::StartsWith("21"));
+    EXPECT_EQ(count("SELECT COUNT(*) FROM rejects WHERE entity_key = 'A1' AND field = 'erp_modified' AND reason LIKE "
+                    "'%older than the webstore%2020-01-01 00:00:00%2026-11-01 10:00:00%'"),
               1);
 }
 
@@ -232,7 +296,7 @@ TEST_P(PullPipelineTest, BadRecordsAreRejectedWithFieldAndReasonAndTheRestIsAppl
     EXPECT_EQ(by_key["BAD"].first, "list_price");
     EXPECT_EQ(by_key["CUR"].first, "currency");
     EXPECT_EQ(by_key[""].first, "sku");
-    EXPECT_THAT(by_key["OK2"].second, HasSubstr("twice in one batch"));
+    EXPECT_THAT(by_key["OK2"].second, HasSubstr("more than once in one run"));
     EXPECT_THAT(raws[0], HasSubstr("\"source\":\"ItemCode=NEG\""));
 }
 
@@ -265,6 +329,96 @@ TEST_P(PullPipelineTest, FullPullDeactivatesMissingRowsButRefusesToEmptyTheShop)
     }
     r = pull(true);
     EXPECT_EQ(activeProducts().size(), 10u);
+}
+
+// D4: one row dated 2099 must not freeze incremental pulls. It is applied, reported, and the watermark stops at the
+// cap (now plus the tolerance), so the next incremental pull still reads the changes made since.
+TEST_P(PullPipelineTest, AFutureDatedRowDoesNotFreezeIncrementalPulls) {
+    erp_.rows = {product("A1", "1", "2026-11-30 09:00:00"), product("A2", "2", "2099-01-01 00:00:00")};
+    auto r = pull();
+    EXPECT_EQ(r.status, "succeeded");
+    EXPECT_EQ(r.counts.applied, 2) << "the future-dated row is data like any other";
+    EXPECT_EQ(r.counts.future_dated, 1);
+    EXPECT_EQ(r.watermark_after, "2026-11-30 09:00:00");
+    EXPECT_THAT(r.warning, HasSubstr("dated after 2026-12-01 13:00:00"));
+    EXPECT_THAT(r.warning, HasSubstr("A2 at 2099-01-01 00:00:00"));
+    EXPECT_EQ(
+        count("SELECT COUNT(*) FROM job_runs WHERE warning LIKE '%2099%' AND run_id = " + std::to_string(r.run_id)), 1)
+        << "an admin sees it in `syncline runs`";
+
+    erp_.rows.push_back(product("A3", "3", "2026-12-01 11:00:00"));  // a change made after the first pull
+    r = pull();
+    EXPECT_FALSE(r.full);
+    EXPECT_EQ(r.counts.applied, 1);
+    EXPECT_EQ(activeProducts().count("A3"), 1u);
+    EXPECT_EQ(r.watermark_after, "2026-12-01 11:00:00");
+}
+
+// A watermark already stored in the future (by a version without the cap, or a clock set back) is not trusted:
+// the run reads in full, says so, and stores a watermark within the cap.
+TEST_P(PullPipelineTest, AWatermarkInTheFutureIsRepairedByAFullRead) {
+    erp_.rows = {product("A1", "1", "2026-11-30 09:00:00"), product("A2", "2", "2099-01-01 00:00:00")};
+    now_ = std::chrono::sys_days{std::chrono::year{2100} / 1 / 1};  // the row was not future-dated then
+    EXPECT_EQ(pull().watermark_after, "2099-01-01 00:00:00");
+    now_ = std::chrono::sys_days{std::chrono::year{2026} / 12 / 1} + std::chrono::hours{12};
+    erp_.rows.push_back(product("A3", "3", "2026-12-01 11:00:00"));
+    const auto r = pull();
+    EXPECT_TRUE(r.full);
+    EXPECT_THAT(r.warning, HasSubstr("stored watermark 2099-01-01 00:00:00 lies in the future"));
+    EXPECT_EQ(activeProducts().count("A3"), 1u);
+    EXPECT_EQ(r.watermark_after, "2026-12-01 11:00:00");
+}
+
+// Fault matrix: the engine's clock 5 minutes behind or ahead of the ERP's, with no tolerance at all. Rows the ERP
+// dates "in the future" by the engine's clock are applied at once; the watermark waits for the clock, and no
+// change is ever lost.
+TEST_P(PullPipelineTest, ClockSkewOfFiveMinutesLosesNoChange) {
+    tolerance_s_ = 0;
+    const auto erp_now = std::chrono::sys_days{std::chrono::year{2026} / 12 / 1} + std::chrono::hours{12};
+    int minute = 0;
+    for (const auto skew : {std::chrono::minutes{-5}, std::chrono::minutes{5}}) {
+        for (int step = 0; step < 3; ++step, ++minute) {
+            const auto changed = erp_now + std::chrono::minutes{minute};
+            const std::string sku = "S" + std::to_string(minute);
+            erp_.rows.push_back(product(sku, "1", stamp(changed)));
+            now_ = changed + skew;
+            const auto r = pull();
+            EXPECT_EQ(r.status, "succeeded");
+            EXPECT_EQ(activeProducts().count(sku), 1u) << "skew " << skew.count() << " min, step " << step;
+        }
+    }
+    EXPECT_EQ(activeProducts().size(), 6u);
+}
+
+// D17: a full disk is a condition that passes. The run fails as transient (so `syncline run` exits 75 and the
+// daemon retries it), with whole batches kept; once there is room, the next run completes. SQLite's
+// max_page_count gives a disk that fills up at a known size.
+TEST_P(PullPipelineTest, AFullDiskFailsTheRunAsTransientAndKeepsWholeBatches) {
+    if (GetParam() != store::Backend::SQLite) {
+        GTEST_SKIP() << "a size cap is SQLite's (PRAGMA max_page_count)";
+    }
+    for (int i = 0; i < 3000; ++i) {
+        erp_.rows.push_back(product("A" + std::to_string(10000 + i), "1.25", "2026-11-01 10:00:00"));
+    }
+    erp_.batch_size = 500;
+    Poco::Int64 pages = 0;
+    store_->session() << "PRAGMA page_count", into(pages), now;
+    store_->session() << "PRAGMA max_page_count = " + std::to_string(pages + 20), now;
+    try {
+        pull();
+        ADD_FAILURE() << "the pull did not hit the cap";
+    } catch (const Poco::Exception& e) {
+        EXPECT_TRUE(store::isStorageExhausted(e)) << e.displayText();
+    }
+    const auto kept = count("SELECT COUNT(*) FROM products");
+    EXPECT_EQ(kept % 500, 0) << "whole batches or nothing";
+    EXPECT_EQ(count("SELECT COUNT(*) FROM job_runs WHERE status = 'failed' AND error_kind = 'transient'"), 1);
+    EXPECT_EQ(count("SELECT rows_applied FROM job_runs"), kept) << "the run shows what its committed batches applied";
+
+    store_->session() << "PRAGMA max_page_count = 1073741823", now;
+    const auto r = pull();
+    EXPECT_EQ(r.status, "succeeded");
+    EXPECT_EQ(activeProducts().size(), 3000u);
 }
 
 TEST_P(PullPipelineTest, DryRunReportsButCommitsNothing) {

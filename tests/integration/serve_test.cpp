@@ -110,6 +110,23 @@ TEST(ServeSqlite, FiresTheJobOnScheduleRefusesASecondDaemonAndStopsOnSigterm) {
     EXPECT_EQ(second.exit_code, 69);
     EXPECT_THAT(second.err, HasSubstr("another syncline serve (node-a:"));
     EXPECT_THAT(second.err, HasSubstr("only one daemon may use an SQLite webstore"));
+    {
+        // The same file through a symlink is the same webstore (D16).
+        std::ifstream in(config);
+        std::stringstream text;
+        text << in.rdbuf();
+        std::smatch path;
+        std::string body = text.str();
+        ASSERT_TRUE(std::regex_search(body, path, std::regex("path = \"([^\"]+)\"")));
+        const auto link = dir.path() / "shop-link.db";
+        std::filesystem::create_symlink(path[1].str(), link);
+        const auto linked = dir.file("linked.toml");
+        std::ofstream(linked) << std::regex_replace(body, std::regex("path = \"[^\"]+\""),
+                                                    "path = \"" + link.string() + "\"");
+        const auto third = testing::runProcess(command(linked, {"serve"}), env(erp, webstore));
+        EXPECT_EQ(third.exit_code, 69) << third.err;
+        EXPECT_THAT(third.err, HasSubstr("another syncline serve (node-a:"));
+    }
 
     // A manual run while the daemon runs the job waits for it or says who holds it; with --wait it runs after.
     const auto manual = testing::runProcess(command(config, {"run", "stock", "--wait"}), env(erp, webstore));
@@ -442,6 +459,11 @@ TEST_F(LeaseTakeover, AHolderKilledMidRunIsResumedByAnotherNode) {
     EXPECT_EQ(runs[1][1], "succeeded");
     EXPECT_EQ(runs[1][2], "retry");
     EXPECT_EQ(webstore_->count("price_rules", "active = TRUE"), expectedRules());
+    EXPECT_EQ(webstore_->count("audit_log",
+                               "entity = 'lease' AND entity_key = 'prices' AND action = 'takeover' AND "
+                               "actor LIKE 'node:node-b:%' AND changes LIKE '%node-a:%'"),
+              1)
+        << "the takeover is in the audit log (D11)";
     EXPECT_EQ(testing::runProcess(command(b_, {"audit", "verify"}), env(*erp_, *webstore_)).exit_code, 0);
 }
 

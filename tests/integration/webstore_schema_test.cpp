@@ -113,7 +113,7 @@ TEST_P(WebstoreSchemaTest, Version4MovesTheSyncStateIntoTheEntityRows) {
         store_->session() << sql, now;
     }
     migrator.migrate();
-    EXPECT_EQ(migrator.currentVersion(), 4);
+    EXPECT_EQ(migrator.currentVersion(), migrator.latestVersion());
     std::vector<std::string> skus;
     std::vector<Poco::Nullable<std::string>> hashes, bases;
     store_->session() << "SELECT sku, sync_hash, sync_base FROM products ORDER BY sku", into(skus), into(hashes),
@@ -154,6 +154,23 @@ TEST_P(WebstoreSchemaTest, ANewSqliteWebstoreHas16KiBPagesAndAnOldOneKeepsItsOwn
     std::vector<std::string> problems;
     reopened->session() << "PRAGMA integrity_check", into(problems), now;
     EXPECT_EQ(problems, std::vector<std::string>{"ok"});
+}
+
+// D21: how durable an SQLite commit is follows webstore.synchronous (NORMAL = 1 by default, FULL = 2, EXTRA = 3).
+TEST_P(WebstoreSchemaTest, SqliteDurabilityFollowsTheConfig) {
+    if (GetParam() != Backend::SQLite) {
+        GTEST_SKIP() << "a SQLite connection setting";
+    }
+    int level = -1;
+    store_->session() << "PRAGMA synchronous", into(level), now;
+    EXPECT_EQ(level, 1);
+    for (const auto& [name, expected] : std::vector<std::pair<std::string, int>>{{"full", 2}, {"extra", 3}}) {
+        ConnectionSettings settings = settings_;
+        settings.sqlite_synchronous = name;
+        auto store = Webstore::open(settings);
+        store->session() << "PRAGMA synchronous", into(level), now;
+        EXPECT_EQ(level, expected) << name;
+    }
 }
 
 TEST_P(WebstoreSchemaTest, DeferredIndexesAreDroppedRecordedAndRebuiltAsTheyWere) {

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -135,7 +137,7 @@ TEST_F(ConfigTest, AnApiNeedsATokenFromTheEnvironmentOrAFileNeverFromTheFile) {
     issues = issuesOf(base + "thrift_port = 8480\ntoken_env = \"SYNCLINE_CONFIG_TEST_TOKEN\"\n");
     ASSERT_EQ(issues.size(), 2u);
     EXPECT_EQ(issues[0].key, "api.thrift_port");
-    EXPECT_THAT(issues[1].message, HasSubstr("environment variable SYNCLINE_CONFIG_TEST_TOKEN is not set"));
+    EXPECT_THAT(issues[1].message, HasSubstr("the environment variable it names is not set"));
 
     std::ofstream(dir_ / "token") << "t0ken\n";
     const auto config = load(write(base + "token_file = \"token\"\n"));
@@ -185,6 +187,44 @@ TEST_F(ConfigTest, SecretsComeFromEnvironmentOrFile) {
     ::unsetenv("SYNCLINE_TEST_WS_PASSWORD");
 }
 
+// D15: only a regular file of reasonable size is read: a FIFO would block check-config, /dev/zero never end.
+TEST_F(ConfigTest, AConfigMustBeARegularFileOfReasonableSize) {
+    const auto fifo = (dir_ / "fifo.toml").string();
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    try {
+        load(fifo);
+        ADD_FAILURE() << "a FIFO was read";
+    } catch (const ConfigError& e) {
+        EXPECT_THAT(e.issues().at(0).message, HasSubstr("must be a regular file"));
+    }
+    try {
+        load("/dev/zero");
+        ADD_FAILURE() << "/dev/zero was read";
+    } catch (const ConfigError& e) {
+        EXPECT_THAT(e.issues().at(0).message, HasSubstr("must be a regular file"));
+    }
+    const std::string huge = "[webstore]\npath = \"x.db\"\n" + std::string(2 * 1024 * 1024, '#') + "\n";
+    try {
+        load(write(huge));
+        ADD_FAILURE() << "a 2 MiB config was read";
+    } catch (const ConfigError& e) {
+        EXPECT_THAT(e.issues().at(0).message, HasSubstr("larger than 1024 KiB"));
+    }
+}
+
+// D18: a password in the connection string is refused however the attribute is spaced or cased.
+TEST_F(ConfigTest, APasswordInTheConnectionStringIsRefusedHoweverItIsWritten) {
+    for (const std::string attribute : {"PWD=s3cret", "PWD = s3cret", " pwd =s3cret", "Password\t= s3cret"}) {
+        const auto issues = issuesOf("[webstore]\npath = \"x.db\"\n[erp]\nconnection_string = \"Driver=X;Server=h;" +
+                                     attribute + ";\"\n");
+        ASSERT_EQ(issues.size(), 1u) << attribute;
+        EXPECT_EQ(issues[0].key, "erp.connection_string");
+        EXPECT_THAT(issues[0].message, HasSubstr("holds a password"));
+    }
+    EXPECT_TRUE(
+        issuesOf("[webstore]\npath = \"x.db\"\n[erp]\nconnection_string = \"Driver=X;Server=h;PWDLen=3\"\n").empty());
+}
+
 TEST_F(ConfigTest, MissingSecretIsAnIssue) {
     ::unsetenv("SYNCLINE_TEST_UNSET_VAR");
     const auto issues =
@@ -192,7 +232,23 @@ TEST_F(ConfigTest, MissingSecretIsAnIssue) {
     ASSERT_EQ(issues.size(), 1u);
     EXPECT_EQ(issues[0].key, "erp.password_env");
     EXPECT_EQ(issues[0].line, 5);
-    EXPECT_THAT(issues[0].message, HasSubstr("SYNCLINE_TEST_UNSET_VAR is not set"));
+    EXPECT_THAT(issues[0].message, HasSubstr("the environment variable it names is not set"));
+}
+
+// D14: an admin who types the password itself into password_env or password_file never sees it echoed back (the
+// message goes to a terminal, a log, a CI job's output); file:line:col say where it is.
+TEST_F(ConfigTest, ASecretTypedIntoASecretKeyIsNeverEchoed) {
+    for (const std::string secret : {"Tr0ub4dor&3", "hunter22"}) {
+        for (const std::string key : {"password_env", "password_file"}) {
+            const auto issues =
+                issuesOf("[webstore]\npath = \"x.db\"\n[erp]\ndsn = \"Erp\"\n" + key + " = \"" + secret + "\"\n");
+            ASSERT_EQ(issues.size(), 1u) << key;
+            EXPECT_EQ(issues[0].key, "erp." + key);
+            EXPECT_EQ(issues[0].line, 5);
+            EXPECT_THAT(issues[0].message, ::testing::Not(HasSubstr(secret))) << key;
+            EXPECT_THAT(issues[0].format(), ::testing::Not(HasSubstr(secret))) << key;
+        }
+    }
 }
 
 TEST_F(ConfigTest, ErpNeedsExactlyOneOfDsnAndConnectionString) {
