@@ -170,6 +170,7 @@ class Daemon {
 store::Webstore& Daemon::store() {
     if (!store_) {
         store_ = store::Webstore::open(config_.webstore);
+        store_->setAuditKey(config_.audit.hmac_key.reveal());
     }
     return *store_;
 }
@@ -622,6 +623,8 @@ int commandServe(const GlobalOptions& options) {
     auto config = loadConfig(options);
     {
         auto webstore = openWebstore(config);  // migrates, or refuses a newer schema
+        // A keyed audit log and a config without its key: every job would fail at its first audit row; say it now.
+        audit::AuditLog(*webstore).checkAppendable();
     }
     int lock_fd = -1;
     if (config.webstore.backend == store::Backend::SQLite) {

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "engine/audit/row_hash.h"
 #include "engine/config/schedule_section.h"
 #include "engine/config/schema.h"
 #include "engine/connector/streams.h"
@@ -286,8 +287,8 @@ class Reader {
 
     void unknownKey(const toml::source_region& where, const std::string& key, const std::string& prefix,
                     const std::string& name) {
-        if (name == "password" || name == "pwd" || name == "secret" || name == "token") {
-            const std::string kind = name == "token" ? "token" : "password";
+        if (name == "password" || name == "pwd" || name == "secret" || name == "token" || name == "hmac_key") {
+            const std::string kind = name == "token" || name == "hmac_key" ? name : "password";
             issueAt(where, key,
                     fmt::format("secrets are not accepted in the config file; set {0}.{1}_env (an environment "
                                 "variable's name) or {0}.{1}_file (a file's path) instead",
@@ -557,6 +558,18 @@ void readApi(Reader& r, ApiConfig& api) {
     }
 }
 
+void readAudit(Reader& r, AuditConfig& audit) {
+    audit.hmac_key = r.secret("audit", "hmac_key");
+    if (!audit.hmac_key.empty() && audit.hmac_key.reveal().size() < audit::AuditKey::kMinSecretLength) {
+        const std::string key = r.node("audit.hmac_key_env") != nullptr ? "audit.hmac_key_env" : "audit.hmac_key_file";
+        // The length only: neither the secret nor where it came from (someone may have typed the key as the name).
+        r.issue(r.node(key), key,
+                fmt::format("the key has {} characters; it needs at least {} (e.g. `openssl rand -hex 32`)",
+                            audit.hmac_key.reveal().size(), audit::AuditKey::kMinSecretLength));
+        audit.hmac_key = {};
+    }
+}
+
 Config load(const std::string& path) {
     std::error_code ec;
     const std::string absolute = fs::absolute(path, ec).lexically_normal().string();
@@ -597,6 +610,7 @@ Config load(const std::string& path) {
     config.pricing.cache_max_age_s = static_cast<int>(reader.integer("pricing.cache_max_age_s", 600));
     config.sync.max_deactivate_percent = reader.integer("sync.max_deactivate_percent", 20);
     readApi(reader, config.api);
+    readAudit(reader, config.audit);
     config.pricing.live.query = reader.string("pricing.live.query", "");
     config.pricing.live.timeout_ms = static_cast<int>(reader.integer("pricing.live.timeout_ms", 300));
     config.pricing.live.cache_ttl_s = static_cast<int>(reader.integer("pricing.live.cache_ttl_s", 60));

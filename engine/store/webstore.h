@@ -70,6 +70,12 @@ class Webstore {
     /// cannot be used again, open a new Webstore.
     bool connected() { return session_.isConnected(); }
 
+    /// The audit chain's secret key (audit.hmac_key_file or _env; engine/audit/row_hash.h), empty for none. Carried
+    /// by the store because every audit appender is handed one: each AuditLog made on this store keys its rows with
+    /// it. Set by whoever opens the store from the config; held in memory only, never shown.
+    void setAuditKey(std::string secret) { audit_key_ = std::move(secret); }
+    const std::string& auditKey() const { return audit_key_; }
+
     /// Current time as the database stores it: ISO-8601 UTC text for SQLite, a TIMESTAMPTZ for PostgreSQL.
     /// Returned as ISO-8601 UTC text ("2026-11-27T20:42:55Z"), taken from this machine's clock.
     static std::string utcNow();
@@ -80,6 +86,7 @@ class Webstore {
     Backend backend_;
     std::string description_;
     Poco::Data::Session session_;
+    std::string audit_key_;
 };
 
 /// Executes a statement whose parameters are vectors (one execution per element) and returns the rows affected.

@@ -104,7 +104,7 @@ TEST_F(CliTest, InitWritesConfigAndCreatesWebstoreThenRefusesToOverwrite) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(fs::exists(config));
     EXPECT_TRUE(fs::exists(dir_.file("etc/data/webstore.db")));
-    EXPECT_THAT(r.out, HasSubstr("schema version 4"));
+    EXPECT_THAT(r.out, HasSubstr("schema version 5"));
     EXPECT_EQ(syncline({"check-config", config}).exit_code, 0);
 
     r = syncline({"-c", config, "init"});
