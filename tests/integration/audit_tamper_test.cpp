@@ -245,6 +245,10 @@ TEST_P(AuditTamper, AKeyedChainNeedsItsKeyToBeVerifiedAndToBeAppendedTo) {
     EXPECT_THAT(r.err, HasSubstr("the audit log is keyed"));
     EXPECT_THAT(r.err, ::testing::Not(HasSubstr(kKey)));
     EXPECT_EQ(auditRows(), rows) << "nothing written without the key";
+    // The daemon says so at its start instead of failing every job (`timeout` only guards against a hang).
+    const auto serve = testing::runProcess({"timeout", "60", testing::synclineBinary(), "-c", config_, "serve"}, env_);
+    EXPECT_EQ(serve.exit_code, 78) << serve.err;
+    EXPECT_THAT(serve.err, HasSubstr("the audit log is keyed"));
 
     writeConfig(kOtherKey);
     r = syncline({"audit", "verify"});
