@@ -32,6 +32,7 @@ std::unique_ptr<store::Webstore> openWebstore(const config::Config& config) {
     for (const auto& m : migrator.migrate()) {
         spdlog::info("webstore {}: applied migration {} ({})", webstore->description(), m.version, m.name);
     }
+    webstore->setAuditKey(config.audit.hmac_key.reveal());
     return webstore;
 }
 

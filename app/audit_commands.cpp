@@ -1,4 +1,4 @@
-// syncline audit, audit verify, conflicts, conflicts resolve.
+// syncline audit, audit verify, audit head, conflicts, conflicts resolve.
 #include <pwd.h>
 #include <unistd.h>
 
@@ -84,22 +84,83 @@ int commandAudit(const GlobalOptions& options, const AuditOptions& query) {
     return kExitOk;
 }
 
-int commandAuditVerify(const GlobalOptions& options) {
+int commandAuditVerify(const GlobalOptions& options, const std::vector<std::string>& anchor_texts) {
+    std::vector<audit::Anchor> anchors;
+    for (const auto& text : anchor_texts) {
+        const auto anchor = audit::Anchor::parse(text);
+        if (!anchor) {
+            std::cerr << "syncline audit verify: --anchor must be SEQ:HASH as `syncline audit head --export` prints it "
+                         "(a row number, ':', 64 hex digits)\n";
+            return kExitUsage;
+        }
+        anchors.push_back(*anchor);
+    }
     const auto config = loadConfig(options);
     auto webstore = openWebstore(config);
-    const auto result = audit::AuditLog(*webstore).verify();
+    const auto result = audit::AuditLog(*webstore).verify(anchors);
+    const auto optionalSeq = [](const std::optional<std::int64_t>& seq) {
+        return seq ? nlohmann::json(*seq) : nlohmann::json(nullptr);
+    };
     if (options.json) {
-        nlohmann::json out = {{"ok", result.ok}, {"rows", result.rows}};
-        out["broken_at"] = result.broken_at ? nlohmann::json(*result.broken_at) : nlohmann::json(nullptr);
+        nlohmann::json out = {{"ok", result.ok}, {"rows", result.rows}, {"keyed_rows", result.keyed_rows}};
+        out["broken_at"] = optionalSeq(result.broken_at);
+        out["unverified_from"] = optionalSeq(result.unverified_from);
         out["why"] = result.ok ? nlohmann::json(nullptr) : nlohmann::json(result.why);
         out["head_hash"] = result.ok ? nlohmann::json(result.head_hash) : nlohmann::json(nullptr);
+        out["anchors"] = anchors.size();
         std::cout << out.dump(2) << "\n";
     } else if (result.ok) {
-        std::cout << "audit log OK: " << result.rows << " rows, chain unbroken, head " << result.head_hash << "\n";
-    } else {
+        std::cout << "audit log OK: " << result.rows << " rows, chain unbroken";
+        if (result.keyed_rows > 0) {
+            std::cout << " (" << result.keyed_rows << " keyed, checked with the key)";
+        }
+        if (!anchors.empty()) {
+            std::cout << ", " << anchors.size() << (anchors.size() == 1 ? " anchor holds" : " anchors hold");
+        }
+        std::cout << ", head " << result.head_hash << "\n";
+    } else if (result.broken_at) {
         std::cout << "audit log BROKEN at row " << *result.broken_at << ": " << result.why << "\n";
+    } else {
+        std::cout << "audit log NOT VERIFIED from row " << *result.unverified_from << ": " << result.why << "\n";
     }
-    return result.ok ? kExitOk : kExitData;
+    if (result.ok) {
+        return kExitOk;
+    }
+    return result.broken_at ? kExitData : kExitConfig;
+}
+
+int commandAuditHead(const GlobalOptions& options, bool export_only) {
+    const auto config = loadConfig(options);
+    auto webstore = openWebstore(config);
+    audit::AuditHead head;
+    try {
+        head = audit::AuditLog(*webstore).head();
+    } catch (const std::runtime_error& e) {
+        std::cerr << "syncline audit head: " << e.what() << "\n";
+        return kExitData;
+    }
+    if (head.seq == 0) {
+        std::cerr << "syncline audit head: the audit log is empty: nothing to anchor yet\n";
+        return kExitData;
+    }
+    const audit::Anchor anchor{head.seq, head.hash};
+    if (options.json) {
+        std::cout << nlohmann::json({{"seq", head.seq},
+                                     {"hash", head.hash},
+                                     {"at", head.at},
+                                     {"key_id", orNull(head.key_id)},
+                                     {"anchor", anchor.text()}})
+                         .dump(2)
+                  << "\n";
+    } else if (export_only) {
+        std::cout << anchor.text() << "\n";
+    } else {
+        std::cout << "audit head: row " << head.seq << " (" << head.at << "), hash " << head.hash << ", "
+                  << (head.key_id ? "keyed with key " + *head.key_id : std::string("not keyed")) << "\n"
+                  << "keep this anchor outside the database: " << anchor.text() << "\n"
+                  << "later: syncline audit verify --anchor " << anchor.text() << "\n";
+    }
+    return kExitOk;
 }
 
 int commandConflicts(const GlobalOptions& options, const ConflictsOptions& list) {

@@ -13,6 +13,7 @@
 #include "app/exit_codes.h"
 #include "app/logging.h"
 #include "engine/config/secret_handover.h"
+#include "engine/audit/audit_log.h"
 #include "engine/store/migrator.h"
 
 namespace syncline::app {
@@ -36,6 +37,9 @@ int runAction(const std::function<int()>& action) {
         std::cerr << "syncline: " << e.what() << "\n";
         return kExitConfig;
     } catch (const store::SchemaMismatch& e) {
+        std::cerr << "syncline: " << e.what() << "\n";
+        return kExitConfig;
+    } catch (const audit::AuditKeyMismatch& e) {
         std::cerr << "syncline: " << e.what() << "\n";
         return kExitConfig;
     } catch (const store::ConnectionLost& e) {
@@ -171,12 +175,23 @@ int runCli(int argc, char** argv) {
     audit_cmd->add_option("--actor", audit.actor, "run:ID or user:NAME");
     audit_cmd->add_option("--since", audit.since, "from this UTC time on (2026-11-27 or 2026-11-27T10:00:00Z)");
     audit_cmd->add_option("--limit", audit.limit, "at most this many")->check(CLI::Range(1, 1000000));
+    std::vector<std::string> anchors;
     auto* verify_cmd =
         audit_cmd->add_subcommand("verify", "check the hash chain: exit 0 if unbroken, 65 naming the first broken row");
-    verify_cmd->callback([&] { action = [&] { return commandAuditVerify(options); }; });
+    verify_cmd
+        ->add_option("--anchor", anchors,
+                     "SEQ:HASH from `audit head --export`, kept outside the database: fail unless row SEQ still has "
+                     "HASH (repeatable)")
+        ->take_all();
+    verify_cmd->callback([&] { action = [&] { return commandAuditVerify(options, anchors); }; });
+    bool export_head = false;
+    auto* head_cmd =
+        audit_cmd->add_subcommand("head", "show the chain's last row and hash, to keep outside the database");
+    head_cmd->add_flag("--export", export_head, "print only SEQ:HASH, the form `audit verify --anchor` takes");
+    head_cmd->callback([&] { action = [&] { return commandAuditHead(options, export_head); }; });
     // A parent's callback runs after its subcommand's: it must not replace the subcommand's action.
-    audit_cmd->callback([&, verify_cmd] {
-        if (!verify_cmd->parsed()) {
+    audit_cmd->callback([&, verify_cmd, head_cmd] {
+        if (!verify_cmd->parsed() && !head_cmd->parsed()) {
             action = [&] { return commandAudit(options, audit); };
         }
     });

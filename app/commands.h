@@ -80,8 +80,13 @@ struct AuditOptions {
 };
 /// Lists audit rows, newest first.
 int commandAudit(const GlobalOptions& options, const AuditOptions& audit);
-/// Checks the audit chain: exit 0 when unbroken, 65 naming the first broken row.
-int commandAuditVerify(const GlobalOptions& options);
+/// Checks the audit chain, and that it still holds each anchor ("SEQ:HASH" from `audit head --export`): exit 0
+/// when unbroken, 65 naming the first broken row (or a wiped log), 78 when part of it cannot be checked with this
+/// config (keyed rows without the key), 64 for a malformed anchor.
+int commandAuditVerify(const GlobalOptions& options, const std::vector<std::string>& anchors);
+/// Prints the chain's head (sequence and hash): as text, as JSON, or with `export_only` as one line "SEQ:HASH" to keep
+/// outside the database. Exit 65 when the log is empty or its head does not match its row.
+int commandAuditHead(const GlobalOptions& options, bool export_only);
 
 struct ConflictsOptions {
     bool all = false;

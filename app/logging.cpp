@@ -7,11 +7,14 @@
 #include <mutex>
 #include <stdexcept>
 
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
+
+#include "app/terminal_text.h"
 
 namespace syncline::app {
 
@@ -44,6 +47,17 @@ class JsonStderrSink : public spdlog::sinks::base_sink<std::mutex> {
     void flush_() override { std::fflush(stderr); }
 };
 
+// %* in a text pattern: the message with its control characters escaped, so that a value from the ERP (a name with
+// ESC in it, an error text with a newline) cannot recolour the terminal or forge a log line of its own.
+class EscapedMessage : public spdlog::custom_flag_formatter {
+  public:
+    void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+        const std::string text = escapeControls(std::string_view(msg.payload.data(), msg.payload.size()));
+        dest.append(text.data(), text.data() + text.size());
+    }
+    std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<EscapedMessage>(); }
+};
+
 }  // namespace
 
 void setupLogging(const std::string& format, const std::string& level) {
@@ -60,7 +74,9 @@ void setupLogging(const std::string& format, const std::string& level) {
         } else {
             sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
         }
-        sink->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
+        auto formatter = std::make_unique<spdlog::pattern_formatter>();
+        formatter->add_flag<EscapedMessage>('*').set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %*");
+        sink->set_formatter(std::move(formatter));
     } else {
         throw std::invalid_argument("unknown log format '" + format + "' (allowed: text, json)");
     }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <iostream>
 
+#include "app/terminal_text.h"
+
 namespace syncline::app {
 
 namespace {
@@ -14,12 +16,8 @@ std::string cell(const nlohmann::json& value) {
     if (value.is_null()) {
         return "-";
     }
-    std::string text = value.is_string() ? value.get<std::string>() : value.dump();
-    for (auto& c : text) {
-        if (c == '\n' || c == '\t') {
-            c = ' ';
-        }
-    }
+    // Values come from the ERP and the shop: a control character must not reach the terminal (docs/architecture.md).
+    std::string text = escapeControls(value.is_string() ? value.get<std::string>() : value.dump());
     if (text.size() > kMaxCell) {
         std::size_t cut = kMaxCell - 3;
         while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {

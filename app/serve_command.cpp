@@ -171,6 +171,7 @@ class Daemon {
 store::Webstore& Daemon::store() {
     if (!store_) {
         store_ = store::Webstore::open(config_.webstore);
+        store_->setAuditKey(config_.audit.hmac_key.reveal());
     }
     return *store_;
 }
@@ -303,10 +304,16 @@ void Daemon::spawn(const std::string& job, const std::string& firing, bool retry
     }
     // The child's environment is this process's without the variables that hold secrets; those it gets through an
     // in-memory file (config/secret_handover.h) that only it inherits.
+    // PGPASSWORD (when the admin relies on it for the ERP; check-config refuses it beside a webstore password)
+    // travels the same way: it is a secret too.
+    auto secrets = config_.secret_env;
+    if (const char* pgpassword = std::getenv("PGPASSWORD"); pgpassword != nullptr && *pgpassword != '\0') {
+        secrets["PGPASSWORD"] = pgpassword;
+    }
     int handover = -1;
-    if (!config_.secret_env.empty()) {
+    if (!secrets.empty()) {
         try {
-            handover = config::writeSecretHandover(config_.secret_env);
+            handover = config::writeSecretHandover(secrets);
         } catch (const std::exception& e) {
             spdlog::error("job {}: cannot start a run: {}", job, e.what());
             return;
@@ -314,11 +321,19 @@ void Daemon::spawn(const std::string& job, const std::string& firing, bool retry
         args.push_back("--secrets-fd");
         args.push_back(std::to_string(handover));
     }
+    struct CloseInThisProcess {  // the child has its copy across exec; this one closes on every way out
+        int fd;
+        ~CloseInThisProcess() {
+            if (fd >= 0) {
+                ::close(fd);
+            }
+        }
+    } close_handover{handover};
     std::vector<std::string> env;
     for (char** e = environ; *e != nullptr; ++e) {
         const std::string_view entry(*e);
         const std::string name(entry.substr(0, entry.find('=')));
-        if (config_.secret_env.count(name) == 0) {
+        if (secrets.count(name) == 0) {
             env.emplace_back(entry);
         }
     }
@@ -335,9 +350,6 @@ void Daemon::spawn(const std::string& job, const std::string& firing, bool retry
     const pid_t pid = ::fork();
     if (pid < 0) {
         spdlog::error("job {}: cannot start a run: {}", job, std::strerror(errno));
-        if (handover >= 0) {
-            ::close(handover);
-        }
         return;
     }
     if (pid == 0) {
@@ -349,9 +361,6 @@ void Daemon::spawn(const std::string& job, const std::string& firing, bool retry
         }
         ::execve("/proc/self/exe", argv.data(), envp.data());
         std::_Exit(kExitSoftware);
-    }
-    if (handover >= 0) {
-        ::close(handover);
     }
     auto& state = jobs_[job];
     state.child = pid;
@@ -658,6 +667,8 @@ int commandServe(const GlobalOptions& options) {
     auto config = loadConfig(options);
     {
         auto webstore = openWebstore(config);  // migrates, or refuses a newer schema
+        // A keyed audit log and a config without its key: every job would fail at its first audit row; say it now.
+        audit::AuditLog(*webstore).checkAppendable();
     }
     int lock_fd = -1;
     if (config.webstore.backend == store::Backend::SQLite) {

@@ -48,7 +48,7 @@ Connection::Connection(std::string_view connection_string, std::chrono::seconds 
     detail::check(SQLSetConnectAttr(dbc, SQL_ATTR_LOGIN_TIMEOUT, reinterpret_cast<SQLPOINTER>(timeout), 0),
                   SQL_HANDLE_DBC, dbc, "SQLSetConnectAttr(SQL_ATTR_LOGIN_TIMEOUT)", secrets);
 
-    std::string in(connection_string);  // SQLDriverConnect takes a non-const buffer
+    std::string in = withDriverLoggingOff(connection_string);  // also: SQLDriverConnect takes a non-const buffer
     SQLSMALLINT out_length = 0;
     detail::check(SQLDriverConnect(dbc, nullptr, reinterpret_cast<SQLCHAR*>(in.data()),
                                    static_cast<SQLSMALLINT>(in.size()), nullptr, 0, &out_length, SQL_DRIVER_NOPROMPT),

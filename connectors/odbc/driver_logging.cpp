@@ -16,17 +16,18 @@ bool sameKey(std::string_view a, std::string_view b) {
            });
 }
 
-// psqlODBC reads a flag as on unless it is empty or starts with 0.
+// psqlODBC reads these flags with atoi: on when the value starts with a digit other than 0 (after blanks).
 bool isOn(const std::string& value) {
     const auto first = value.find_first_not_of(" \t");
-    return first != std::string::npos && value[first] != '0';
+    return first != std::string::npos && value[first] >= '1' && value[first] <= '9';
 }
 
 struct LogSetting {
     const char* name;
     const char* alias;  ///< psqlODBC's short connection-string name
 };
-constexpr LogSetting kLogSettings[] = {{"CommLog", "B3"}, {"Debug", "B2"}};
+constexpr LogSetting kDebug{"Debug", "B2"};
+constexpr LogSetting kCommLog{"CommLog", "B3"};
 
 }  // namespace
 
@@ -43,35 +44,45 @@ std::optional<std::string> driverLoggingRisk(std::string_view connection_string)
         }
         return std::nullopt;
     };
-    const std::string dsn = value("DSN").value_or("");
-    std::string driver = value("Driver").value_or("");
-    if (driver.empty()) {
-        driver = profileValue(dsn, "Driver", "odbc.ini");
-    }
-    for (const auto& setting : kLogSettings) {
-        std::string where;
+    for (const auto& setting : {kDebug, kCommLog}) {
         for (const char* key : {setting.name, setting.alias}) {
             if (const auto v = value(key); v && isOn(*v)) {
-                where = "the connection string";
-            } else if (isOn(profileValue(dsn, key, "odbc.ini"))) {
-                where = "odbc.ini [" + dsn + "]";
-            } else if (isOn(profileValue(driver, key, "odbcinst.ini"))) {
-                where = "odbcinst.ini [" + driver + "]";
-            }
-            if (!where.empty()) {
-                break;
+                return "psqlODBC's " + std::string(setting.name) +
+                       " is on in the connection string: the driver would log the connection, its password "
+                       "included, to a file in /tmp that others can read. Remove it";
             }
         }
-        if (!where.empty()) {
-            return "psqlODBC's " + std::string(setting.name) + " is on in " + where +
-                   ": the driver would write every connection, its password included, to a log file in /tmp that "
-                   "others can read. Set " +
-                   setting.name +
-                   " = 0 there (erp.odbc_ini_dir can point to odbc.ini/odbcinst.ini files of "
-                   "Syncline's own)";
+    }
+    std::string driver = value("Driver").value_or("");
+    if (driver.empty()) {
+        driver = profileValue(value("DSN").value_or(""), "Driver", "odbc.ini");
+    }
+    std::vector<std::string> sections = {"PostgreSQL Unicode", "PostgreSQL ANSI"};
+    if (!driver.empty() && driver.find('/') == std::string::npos) {
+        sections.push_back(driver);
+    }
+    for (const auto& section : sections) {
+        for (const char* key : {kDebug.name, kDebug.alias}) {
+            if (isOn(profileValue(section, key, "odbcinst.ini"))) {
+                return "psqlODBC's Debug is on in odbcinst.ini [" + section +
+                       "]: the driver would write every connection string, the password included, to a file in "
+                       "/tmp that others can read, before any setting of the connection could stop it. Set Debug = 0 "
+                       "there (erp.odbc_ini_dir can point to an odbcinst.ini of Syncline's own)";
+            }
         }
     }
     return std::nullopt;
+}
+
+std::string withDriverLoggingOff(std::string_view connection_string) {
+    std::string out(connection_string);
+    if (driverFamily(connection_string) != DriverFamily::PsqlOdbc) {
+        return out;
+    }
+    if (!out.empty() && out.back() != ';') {
+        out += ';';
+    }
+    return out + "Debug=0;CommLog=0;";
 }
 
 }  // namespace syncline::odbc

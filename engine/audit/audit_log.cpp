@@ -2,8 +2,8 @@
 
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
-#include <sodium.h>
 
+#include <future>
 #include <stdexcept>
 
 #include "engine/store/dialect.h"
@@ -15,8 +15,6 @@ using Poco::Data::Keywords::into;
 using Poco::Data::Keywords::now;
 using Poco::Data::Keywords::use;
 using store::Backend;
-
-const std::string kGenesisHash(64, '0');
 
 namespace {
 
@@ -60,12 +58,6 @@ void appendValue(std::string& out, const std::optional<std::string>& value) {
     } else {
         out += "null";
     }
-}
-
-void hashField(crypto_generichash_state& state, const std::string& field) {
-    const std::string length = std::to_string(field.size()) + ":";
-    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(length.data()), length.size());
-    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(field.data()), field.size());
 }
 
 }  // namespace
@@ -162,33 +154,49 @@ void ChangeSet::addConflict(const std::string& name, const std::optional<std::st
     body_ += "}}";
 }
 
-std::string rowHash(const std::string& prev_hash, std::int64_t seq, const std::string& at, const std::string& actor,
-                    const std::string& entity, const std::string& key, const std::string& action,
-                    const std::string& changes) {
-    static const bool ready = sodium_init() >= 0;
-    if (!ready) {
-        throw std::runtime_error("libsodium failed to initialize");
-    }
-    constexpr std::size_t kBytes = 32;
-    crypto_generichash_state state;
-    crypto_generichash_init(&state, nullptr, 0, kBytes);
-    for (const std::string* f : {&prev_hash, &at, &actor, &entity, &key, &action, &changes}) {
-        hashField(state, *f);
-    }
-    hashField(state, std::to_string(seq));
-    unsigned char digest[kBytes];
-    crypto_generichash_final(&state, digest, kBytes);
-    char hex[kBytes * 2 + 1];
-    sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-    return hex;
-}
+struct AuditLog::Pending {
+    std::vector<AuditEntry> entries;
+    std::int64_t first_seq = 0;  ///< the sequence number of entries[0]
+    std::string prev;            ///< the prev_hash of entries[0]
+    std::string at;
+    std::future<std::vector<std::string>> hashes;  ///< row_hash of each entry
+};
 
-AuditLog::AuditLog(store::Webstore& store) : store_(store) {}
+AuditLog::AuditLog(store::Webstore& store) : store_(store) {
+    if (!store.auditKey().empty()) {
+        key_.emplace(store.auditKey());
+    }
+}
 AuditLog::~AuditLog() = default;
 
 void AuditLog::append(const std::vector<AuditEntry>& entries) {
     startAppend(entries);
     finishAppend();
+}
+
+void AuditLog::checkKey(const std::string& head_key, std::int64_t head_seq) const {
+    if (head_key.empty()) {
+        return;  // an unkeyed chain: it goes on keyed from here when this process has a key
+    }
+    if (!key_) {
+        throw AuditKeyMismatch("the audit log is keyed (key " + head_key + ", up to row " + std::to_string(head_seq) +
+                               ") and this process has no audit key: set audit.hmac_key_file or audit.hmac_key_env "
+                               "to that key. Nothing was written.");
+    }
+    if (key_->id() != head_key) {
+        throw AuditKeyMismatch("the audit log is keyed with key " + head_key + " (up to row " +
+                               std::to_string(head_seq) + "), but audit.hmac_key is key " + key_->id() +
+                               ": configure the key the log was started with. Nothing was written.");
+    }
+}
+
+void AuditLog::checkAppendable() {
+    std::vector<Poco::Int64> seq;
+    std::vector<std::string> key;
+    store_.session() << "SELECT seq, COALESCE(key_id, '') FROM audit_head WHERE id = 1", into(seq), into(key), now;
+    if (!seq.empty()) {
+        checkKey(key.front(), seq.front());
+    }
 }
 
 void AuditLog::startAppend(std::vector<AuditEntry> entries) {
@@ -202,9 +210,10 @@ void AuditLog::startAppend(std::vector<AuditEntry> entries) {
         Poco::Int64 key = kAuditLockKey;
         session << "SELECT pg_advisory_xact_lock($1)", use(key), now;
     }
-    const std::string head_sql = "SELECT seq, row_hash FROM audit_head WHERE id = 1";
+    const std::string head_sql = "SELECT seq, row_hash, COALESCE(key_id, '') FROM audit_head WHERE id = 1";
     std::int64_t seq = 0;
     std::string prev = kGenesisHash;
+    std::string head_key;
     if (b == Backend::SQLite) {
         if (!sqlite_head_) {
             sqlite_head_ = std::make_unique<store::SqliteStatement>(session, head_sql);
@@ -213,18 +222,22 @@ void AuditLog::startAppend(std::vector<AuditEntry> entries) {
         if (sqlite_head_->step()) {
             seq = sqlite_head_->integer(0);
             prev = std::string(sqlite_head_->text(1));
+            head_key = std::string(sqlite_head_->text(2));
         }
     } else {
         std::vector<Poco::Int64> head_seq;
-        std::vector<std::string> head_hash;
-        session << head_sql, into(head_seq), into(head_hash), now;
+        std::vector<std::string> head_hash, head_keys;
+        session << head_sql, into(head_seq), into(head_hash), into(head_keys), now;
         if (!head_seq.empty()) {
             seq = head_seq.front();
             prev = head_hash.front();
+            head_key = head_keys.front();
         }
     }
+    checkKey(head_key, seq);
     // Built in place: the helper reads the entries where they stay until finishAppend() is done with them.
-    Pending& p = pending_.emplace();
+    pending_ = std::make_unique<Pending>();
+    Pending& p = *pending_;
     p.entries = std::move(entries);
     p.first_seq = seq + 1;
     p.prev = std::move(prev);
@@ -232,13 +245,16 @@ void AuditLog::startAppend(std::vector<AuditEntry> entries) {
     // The chain is serial, but needs nothing from the webstore after the head: a large batch is hashed beside the
     // caller's own writes.
     const auto policy = p.entries.size() >= 64 ? std::launch::async : std::launch::deferred;
-    p.hashes = std::async(policy, [&p] {
+    const AuditKey* key = key_ ? &*key_ : nullptr;
+    p.hashes = std::async(policy, [&p, key] {
         std::vector<std::string> out;
         out.reserve(p.entries.size());
         const std::string* last = &p.prev;
         std::int64_t n = p.first_seq;
         for (const auto& e : p.entries) {
-            out.push_back(rowHash(*last, n++, p.at, e.actor, e.entity, e.key, e.action, e.changes));
+            out.push_back(key ? key->rowHash(*last, n, p.at, e.actor, e.entity, e.key, e.action, e.changes)
+                              : rowHash(*last, n, p.at, e.actor, e.entity, e.key, e.action, e.changes));
+            ++n;
             last = &out.back();
         }
         return out;
@@ -250,20 +266,22 @@ void AuditLog::finishAppend() {
         return;
     }
     struct Done {
-        std::optional<Pending>& pending;
+        std::unique_ptr<Pending>& pending;
         ~Done() { pending.reset(); }
     } done{pending_};
     Pending& p = *pending_;
     const std::vector<std::string> hashes = p.hashes.get();
     auto& session = store_.session();
     const auto b = store_.backend();
+    // '' stands for NULL: one statement for keyed and unkeyed rows.
+    std::string key_id = key_ ? key_->id() : std::string();
     const std::string head_update_sql =
-        "INSERT INTO audit_head (id, seq, row_hash) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET "
-        "seq = excluded.seq, row_hash = excluded.row_hash";
+        "INSERT INTO audit_head (id, seq, row_hash, key_id) VALUES (1, $1, $2, NULLIF($3, '')) ON CONFLICT (id) DO "
+        "UPDATE SET seq = excluded.seq, row_hash = excluded.row_hash, key_id = excluded.key_id";
     const std::string insert =
         "INSERT INTO audit_log (seq, at, actor, entity, entity_key, action, changes, "
-        "prev_hash, row_hash) VALUES ($1, " +
-        store::typedParam(b, 2, store::SqlType::Timestamp) + ", $3, $4, $5, $6, $7, $8, $9)";
+        "prev_hash, row_hash, key_id) VALUES ($1, " +
+        store::typedParam(b, 2, store::SqlType::Timestamp) + ", $3, $4, $5, $6, $7, $8, $9, NULLIF($10, ''))";
     const std::size_t n = p.entries.size();
     const std::int64_t last_seq = p.first_seq + static_cast<std::int64_t>(n) - 1;
     if (b == Backend::SQLite) {
@@ -281,6 +299,7 @@ void AuditLog::finishAppend() {
             sqlite_insert_->bind(7, e.changes);
             sqlite_insert_->bind(8, i == 0 ? p.prev : hashes[i - 1]);
             sqlite_insert_->bind(9, hashes[i]);
+            sqlite_insert_->bind(10, key_id);
             sqlite_insert_->run();
         }
         if (!sqlite_head_update_) {
@@ -288,11 +307,12 @@ void AuditLog::finishAppend() {
         }
         sqlite_head_update_->bind(1, last_seq);
         sqlite_head_update_->bind(2, hashes.back());
+        sqlite_head_update_->bind(3, key_id);
         sqlite_head_update_->run();
         return;
     }
     std::vector<Poco::Int64> seqs;
-    std::vector<std::string> ats(n, p.at), actors, entities, keys, actions, changes, prevs;
+    std::vector<std::string> ats(n, p.at), actors, entities, keys, actions, changes, prevs, key_ids(n, key_id);
     for (std::size_t i = 0; i < n; ++i) {
         auto& e = p.entries[i];
         seqs.push_back(p.first_seq + static_cast<Poco::Int64>(i));
@@ -306,79 +326,11 @@ void AuditLog::finishAppend() {
     auto row_hashes = hashes;
     auto statement = std::make_unique<Poco::Data::Statement>(session);
     *statement << insert, use(seqs), use(ats), use(actors), use(entities), use(keys), use(actions), use(changes),
-        use(prevs), use(row_hashes);
+        use(prevs), use(row_hashes), use(key_ids);
     store::executeRepeated(std::move(statement));
     Poco::Int64 last = last_seq;
     std::string head = hashes.back();
-    session << head_update_sql, use(last), use(head), now;
-}
-
-VerifyResult AuditLog::verify() {
-    VerifyResult result;
-    auto& session = store_.session();
-    const std::string at_column = store::isoTimeColumn(store_.backend(), "at");
-    std::int64_t expected = 1;
-    std::string prev = kGenesisHash;
-    auto broken = [&](std::int64_t seq, std::string why) {
-        result.ok = false;
-        result.broken_at = seq;
-        result.why = std::move(why);
-        return result;
-    };
-    for (;;) {
-        Poco::Int64 after = expected - 1;
-        int page = 5000;
-        std::vector<Poco::Int64> seqs;
-        std::vector<std::string> ats, actors, entities, keys, actions, changes, prevs, hashes;
-        session << "SELECT seq, " + at_column +
-                       ", actor, entity, entity_key, action, changes, prev_hash, row_hash FROM audit_log "
-                       "WHERE seq > $1 ORDER BY seq LIMIT $2",
-            use(after), use(page), into(seqs), into(ats), into(actors), into(entities), into(keys), into(actions),
-            into(changes), into(prevs), into(hashes), now;
-        for (std::size_t i = 0; i < seqs.size(); ++i) {
-            const std::int64_t seq = seqs[i];
-            if (seq != expected) {
-                return broken(expected, "row " + std::to_string(expected) + " is missing (the next row is " +
-                                            std::to_string(seq) + "): rows were deleted");
-            }
-            if (rowHash(prevs[i], seq, ats[i], actors[i], entities[i], keys[i], actions[i], changes[i]) != hashes[i]) {
-                return broken(seq, "row " + std::to_string(seq) + " was changed: its content does not match its hash");
-            }
-            if (prevs[i] != prev) {
-                return broken(seq, "row " + std::to_string(seq) + " does not follow row " + std::to_string(seq - 1) +
-                                       ": its prev_hash is not that row's hash (a row was rewritten, "
-                                       "inserted or moved)");
-            }
-            prev = hashes[i];
-            ++expected;
-            ++result.rows;
-        }
-        if (seqs.size() < static_cast<std::size_t>(page)) {
-            break;
-        }
-    }
-    std::vector<Poco::Int64> head_seq;
-    std::vector<std::string> head_hash;
-    session << "SELECT seq, row_hash FROM audit_head WHERE id = 1", into(head_seq), into(head_hash), now;
-    const std::int64_t last = expected - 1;
-    if (head_seq.empty()) {
-        if (last > 0) {
-            return broken(last, "audit_head is missing: the chain's end cannot be checked");
-        }
-    } else if (head_seq.front() != last) {
-        if (head_seq.front() > last) {
-            return broken(last + 1, "the log ends at row " + std::to_string(last) + " but its head is row " +
-                                        std::to_string(head_seq.front()) + ": rows from " + std::to_string(last + 1) +
-                                        " on were deleted (truncated)");
-        }
-        return broken(head_seq.front() + 1,
-                      "rows after the head (row " + std::to_string(head_seq.front()) + ") were added outside Syncline");
-    } else if (head_hash.front() != prev) {
-        return broken(last, "row " + std::to_string(last) + " is not the row the head recorded");
-    }
-    result.ok = true;
-    result.head_hash = prev;
-    return result;
+    session << head_update_sql, use(last), use(head), use(key_id), now;
 }
 
 std::vector<AuditRow> AuditLog::query(const AuditFilter& filter) {

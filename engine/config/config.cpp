@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "engine/audit/row_hash.h"
 #include "engine/config/schedule_section.h"
 #include "engine/config/schema.h"
 #include "engine/config/secret_handover.h"
@@ -306,8 +307,8 @@ class Reader {
 
     void unknownKey(const toml::source_region& where, const std::string& key, const std::string& prefix,
                     const std::string& name) {
-        if (name == "password" || name == "pwd" || name == "secret" || name == "token") {
-            const std::string kind = name == "token" ? "token" : "password";
+        if (name == "password" || name == "pwd" || name == "secret" || name == "token" || name == "hmac_key") {
+            const std::string kind = name == "token" || name == "hmac_key" ? name : "password";
             issueAt(where, key,
                     fmt::format("secrets are not accepted in the config file; set {0}.{1}_env (an environment "
                                 "variable's name) or {0}.{1}_file (a file's path) instead",
@@ -391,6 +392,18 @@ void readWebstore(Reader& r, Config& config) {
     }
     config.webstore_password = r.secret("webstore");
     ws.password = config.webstore_password.reveal();
+    const std::string key = r.node("webstore.password_env") != nullptr ? "webstore.password_env" : "webstore.password_file";
+    if (ws.password.find_first_of("\r\n") != std::string::npos) {
+        r.issue(r.node(key), key, "the password holds a line break, which libpq cannot take");
+    }
+    const auto pgpassword = secretFromEnvironment("PGPASSWORD");
+    if (!ws.password.empty() && pgpassword && !pgpassword->empty()) {
+        // libpq takes PGPASSWORD before any password file, for every connection: the webstore's would lose, and
+        // PGPASSWORD would go to the webstore's server.
+        r.issue(r.node(key), key,
+                "PGPASSWORD is set in the environment, and libpq would send it instead of this password; unset it "
+                "(give the ERP its password with erp.password_env or erp.password_file)");
+    }
 }
 
 connector::FieldMapping readMapping(const std::string& field, const toml::node& value,
@@ -599,6 +612,18 @@ void readApi(Reader& r, ApiConfig& api) {
 
 constexpr std::size_t kMaxConfigBytes = 1024 * 1024;
 
+void readAudit(Reader& r, AuditConfig& audit) {
+    audit.hmac_key = r.secret("audit", "hmac_key");
+    if (!audit.hmac_key.empty() && audit.hmac_key.reveal().size() < audit::AuditKey::kMinSecretLength) {
+        const std::string key = r.node("audit.hmac_key_env") != nullptr ? "audit.hmac_key_env" : "audit.hmac_key_file";
+        // The length only: neither the secret nor where it came from (someone may have typed the key as the name).
+        r.issue(r.node(key), key,
+                fmt::format("the key has {} characters; it needs at least {} (e.g. `openssl rand -hex 32`)",
+                            audit.hmac_key.reveal().size(), audit::AuditKey::kMinSecretLength));
+        audit.hmac_key = {};
+    }
+}
+
 Config load(const std::string& path) {
     std::error_code ec;
     const std::string absolute = fs::absolute(path, ec).lexically_normal().string();
@@ -655,6 +680,7 @@ Config load(const std::string& path) {
     config.sync.max_deactivate_percent = reader.integer("sync.max_deactivate_percent", 20);
     config.sync.future_tolerance_s = reader.integer("sync.future_tolerance_s", 86400);
     readApi(reader, config.api);
+    readAudit(reader, config.audit);
     config.pricing.live.query = reader.string("pricing.live.query", "");
     config.pricing.live.timeout_ms = static_cast<int>(reader.integer("pricing.live.timeout_ms", 300));
     config.pricing.live.cache_ttl_s = static_cast<int>(reader.integer("pricing.live.cache_ttl_s", 60));

@@ -93,6 +93,12 @@ struct ApiConfig {
     bool enabled() const { return http_port != 0 || thrift_port != 0; }
 };
 
+/// [audit]: the audit log's tamper evidence (docs/architecture.md, "Anchors and a keyed audit chain").
+struct AuditConfig {
+    /// The chain's secret key, from audit.hmac_key_env or audit.hmac_key_file; empty: rows are not keyed.
+    Secret hmac_key;
+};
+
 struct Config {
     std::string path;             ///< absolute path of the file it was read from
     std::string node_name;        ///< this engine node's name in runs, leases and the audit log
@@ -105,6 +111,7 @@ struct Config {
     SyncConfig sync;
     PricingConfig pricing;
     ApiConfig api;
+    AuditConfig audit;
     conflict::Ownership ownership = conflict::Ownership::defaults();  ///< [ownership.*] over the defaults
     std::vector<schedule::JobSchedule> schedules;  ///< [schedule.<job>], in knownJobs() order; others run when asked
     /// The environment variables `*_env` keys named, with their values: the daemon hands them to its job runs

@@ -142,6 +142,11 @@ const std::vector<KeySpec>& configSchema() {
                 "a larger request is refused before it is read (HTTP 413; Thrift: the connection is closed); "
                 "default 1048576"),
         integer("api.max_cart_lines", 1, 100000, "lines in one cart request (default 500)"),
+        table("audit", "the audit log's tamper evidence (docs/architecture.md, \"Anchors and a keyed audit chain\")"),
+        str("audit.hmac_key_env",
+            "name of the environment variable holding the audit chain's secret key (at least 32 characters); set: "
+            "each audit row's hash is keyed with it, so nobody without it can re-chain the log after an edit"),
+        str("audit.hmac_key_file", "file holding the audit chain's secret key (first line), instead of hmac_key_env"),
         table("schedule",
               "when the engine runs each job by itself, per job (catalog, stock, customers, prices, order_push, "
               "order_status); jobs without a table run only when asked (`syncline run`)"),

@@ -51,6 +51,9 @@ void receiveSecretHandover(int fd) {
             continue;
         }
         if (n < 0) {
+            const int error = errno;
+            ::close(fd);
+            errno = error;
             fail("cannot read descriptor " + std::to_string(fd));
         }
         if (n == 0) {
@@ -67,7 +70,14 @@ void receiveSecretHandover(int fd) {
         if (value_end == std::string::npos) {
             throw std::runtime_error("secret handover: descriptor " + std::to_string(fd) + " is not a handover");
         }
-        handedOver()[content.substr(pos, name_end - pos)] = content.substr(name_end + 1, value_end - name_end - 1);
+        const std::string name = content.substr(pos, name_end - pos);
+        std::string value = content.substr(name_end + 1, value_end - name_end - 1);
+        if (name == "PGPASSWORD") {
+            // libpq reads it from the environment itself. setenv changes this process's copy, not the block
+            // /proc/<pid>/environ shows, and the runs start no children of their own.
+            ::setenv(name.c_str(), value.c_str(), 1);
+        }
+        handedOver()[name] = std::move(value);
         pos = value_end + 1;
     }
 }
@@ -88,7 +98,9 @@ int writeSecretHandover(const std::map<std::string, std::string>& secrets) {
             continue;
         }
         if (n <= 0) {
+            const int error = errno;
             ::close(fd);
+            errno = error;
             fail("cannot write the in-memory file");
         }
         done += static_cast<std::size_t>(n);

@@ -19,6 +19,9 @@ std::optional<std::string> secretFromEnvironment(const std::string& name);
 /// Reads and closes the handover file `fd`. Throws std::runtime_error when it cannot be read.
 void receiveSecretHandover(int fd);
 
+/// PGPASSWORD is also set in the receiving process's environment (libpq reads it there), which changes neither
+/// /proc/<pid>/environ nor anything else a reader outside the process sees.
+///
 /// A new in-memory file (close-on-exec) holding `secrets` (name → value); returns its descriptor. Throws
 /// std::runtime_error when it cannot be made.
 int writeSecretHandover(const std::map<std::string, std::string>& secrets);

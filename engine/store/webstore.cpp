@@ -83,7 +83,7 @@ PasswordFile::PasswordFile(const std::string& password) {
     if (password.empty()) {
         return;
     }
-    if (password.find_first_of("\r\n") != std::string::npos) {
+    if (password.find_first_of("\r\n") != std::string::npos) {  // check-config refuses it first
         throw StoreUnavailable("the webstore password holds a line break, which libpq cannot take");
     }
     fd_ = ::memfd_create("syncline-pgpass", MFD_CLOEXEC);
@@ -140,8 +140,9 @@ bool isStorageExhausted(const Poco::Exception& e) {
         return true;
     }
     const std::string text = e.displayText();
+    // Poco's PostgreSQL messages carry no SQLSTATE (and may quote row values), so by the server's own words.
     for (const char* sign :
-         {"No space left on device", "could not extend file", "53100", "database or disk is full", "disk I/O error"}) {
+         {"No space left on device", "could not extend file", "database or disk is full", "disk I/O error"}) {
         if (text.find(sign) != std::string::npos) {
             return true;
         }

@@ -57,7 +57,7 @@ class ConnectionLost : public std::runtime_error {
 };
 
 /// Whether a webstore error says the storage ran out or failed (SQLite's SQLITE_FULL and SQLITE_IOERR; PostgreSQL's
-/// disk_full 53100 and "No space left on device"): a condition that passes, so a run that hit it is retried, not
+/// "No space left on device" and "could not extend file"): a condition that passes, so a run that hit it is retried, not
 /// given up as an internal error. Any thread, never throws.
 bool isStorageExhausted(const Poco::Exception& e);
 
@@ -101,6 +101,12 @@ class Webstore {
     /// cannot be used again, open a new Webstore.
     bool connected() { return session_.isConnected(); }
 
+    /// The audit chain's secret key (audit.hmac_key_file or _env; engine/audit/row_hash.h), empty for none. Carried
+    /// by the store because every audit appender is handed one: each AuditLog made on this store keys its rows with
+    /// it. Set by whoever opens the store from the config; held in memory only, never shown.
+    void setAuditKey(std::string secret) { audit_key_ = std::move(secret); }
+    const std::string& auditKey() const { return audit_key_; }
+
     /// Current time as the database stores it: ISO-8601 UTC text for SQLite, a TIMESTAMPTZ for PostgreSQL.
     /// Returned as ISO-8601 UTC text ("2026-11-27T20:42:55Z"), taken from this machine's clock.
     static std::string utcNow();
@@ -112,6 +118,7 @@ class Webstore {
     std::string description_;
     Poco::Data::Session session_;
     PasswordFile password_;  ///< libpq reads it at every (re)connect of session_, so it lives as long
+    std::string audit_key_;
 };
 
 /// Executes a statement whose parameters are vectors (one execution per element) and returns the rows affected.

@@ -488,7 +488,7 @@ std::optional<std::string> BatchWriter::baseFields() {
     std::string stream = entity_.stream;
     std::vector<Poco::Nullable<std::string>> fields;
     store_.session() << "SELECT base_fields FROM sync_cursors WHERE stream = $1", use(stream), into(fields), now;
-    return fields.empty() ? std::nullopt : std::optional<std::string>(fields.front().value(""));
+    return fields.empty() || fields.front().isNull() ? std::nullopt : std::optional<std::string>(fields.front().value());
 }
 
 void BatchWriter::setBaseFields(const std::string& fields) {

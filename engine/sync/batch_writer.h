@@ -89,7 +89,7 @@ class BatchWriter {
     std::optional<std::string> watermark();
     void setWatermark(const std::string& value);
     /// The fields the ERP did not own (ownership store/newest/manual, comma-separated) when the stream's watermark
-    /// row was last written; nullopt without a row. Set on an existing row only: without one every pull is full.
+    /// row was last written; nullopt without a row, or when not recorded yet (a webstore from before schema 6). Set on an existing row only: without one every pull is full.
     std::optional<std::string> baseFields();
     void setBaseFields(const std::string& fields);
 

@@ -147,6 +147,9 @@ class PullRun {
         active_index_ = static_cast<std::size_t>(active - fields.begin());
         modified_index_ =
             static_cast<std::size_t>(std::find(fields.begin(), fields.end(), "erp_modified") - fields.begin());
+        if (modified_index_ < types_.size()) {
+            modified_cap_ = cursorCap(types_[modified_index_], cap);
+        }
         const auto ownership = options.ownership ? *options.ownership : conflict::Ownership::defaults();
         const auto ownable = conflict::ownableFields(entity.entity);
         for (const auto& field : fields) {
@@ -456,7 +459,9 @@ class PullRun {
         }
         const std::string& incoming = *erp[modified_index_];
         const std::string& stored = *cur[modified_index_];
-        if (incoming >= stored || (cap_ && stored > *cap_)) {
+        // Older by more than the overlap window: an ERP on local time repeats an hour when daylight saving ends,
+        // so a real later edit may carry a slightly earlier time.
+        if (incoming >= minusSeconds(stored, options_.overlap_seconds) || (modified_cap_ && stored > *modified_cap_)) {
             return std::nullopt;
         }
         return "the row is older than the webstore's (erp_modified " + incoming + " is before the stored " + stored +
@@ -659,6 +664,7 @@ class PullRun {
     KeySet seen_;                             ///< used by prepare() on the read-ahead thread, then by missingKeys()
     bool track_keys_ = false;                 ///< set before reading starts, then only read
     std::optional<std::string> cap_;          ///< no watermark beyond this
+    std::optional<std::string> modified_cap_;  ///< a stored erp_modified beyond this is not trusted
     bool first_load_ = false;                 ///< set before reading starts, then only read
     std::optional<std::string> max_written_;  ///< the largest key a batch of this run wrote
     std::mutex prepared_mutex_;
@@ -698,8 +704,8 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
     }
     const std::string base_fields = baseFieldsOf(entity_, options);
     if (result.watermark_before && !options.dry_run) {
-        const auto before = probe.baseFields();
-        if (const auto added = addedFields(before.value_or(""), base_fields); !added.empty()) {
+        const auto before = probe.baseFields();  // unknown (nullopt) before schema 6: recorded by this run
+        if (const auto added = before ? addedFields(*before, base_fields) : std::string(); !added.empty()) {
             // Their base is recorded on every record only by a pull that reads every record (the conflict trap).
             warnings.push_back("the ERP no longer owns " + added +
                                " (ownership): this run reads in full to record their current values as the base");
@@ -724,10 +730,19 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
     bool deferred = false;
     auto finish = [&](const std::string& status, std::optional<connector::Error> error) {
         if (deferred) {
-            store::Transaction tx(store_);
-            store::restoreIndexes(store_, entity_.table);
-            tx.commit();
             deferred = false;
+            try {
+                store::Transaction tx(store_);
+                store::restoreIndexes(store_, entity_.table);
+                tx.commit();
+            } catch (const Poco::Exception& e) {
+                // The run's end is still recorded below; the next run of the job rebuilds what is missing first.
+                spdlog::warn("run {} of job {}: could not rebuild the indexes of {} yet: {}", result.run_id,
+                             options.job, entity_.table, e.displayText());
+                if (status != "failed") {
+                    throw;
+                }
+            }
         }
         result.status = status;
         result.error = std::move(error);

@@ -6,6 +6,7 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -142,6 +143,33 @@ TEST_F(CliTest, RunsListsJobRunsAsTextAndJson) {
     EXPECT_EQ(j[0]["read"], 100);
     EXPECT_EQ(j[0]["applied"], 7);
     EXPECT_EQ(j[0]["status"], "succeeded");
+}
+
+// A value from the ERP (here an ERP error message kept in job_runs) with ESC sequences and a newline is shown as text:
+// it can neither drive the admin's terminal nor fake a row of its own (issue 19, D13). --json keeps it exact.
+TEST_F(CliTest, ControlCharactersInValuesAreEscapedInTables) {
+    const auto config = dir_.file("syncline.toml");
+    ASSERT_EQ(syncline({"-c", config, "init"}).exit_code, 0);
+    std::string error =
+        "ERP says \x1b[2J\x1b]0;owned\x07\n2 catalog full succeeded \xc2\x9b"
+        "31m";
+    {
+        auto store = openStore();
+        using Poco::Data::Keywords::now;
+        using Poco::Data::Keywords::use;
+        store->session() << "INSERT INTO job_runs (job, triggered_by, node, mode, status, started_at, error) VALUES "
+                            "('catalog', 'manual', 'n1', 'full', 'failed', '2026-11-27T10:00:00Z', $1)",
+            use(error), now;
+    }
+    const auto r = syncline({"-c", config, "runs"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find('\x07'), std::string::npos);
+    EXPECT_EQ(r.out.find("\xc2\x9b"), std::string::npos) << "C1 CSI";
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 2) << "the header and one row:\n" << r.out;
+    EXPECT_THAT(r.out, HasSubstr(R"(ERP says \x1b[2J\x1b]0;owned\x07\n2 catalog)"));
+    const auto j = nlohmann::json::parse(syncline({"-c", config, "--json", "runs"}).out);
+    EXPECT_EQ(j[0]["error"], error);
 }
 
 TEST_F(CliTest, JobsListsTheJobsAndWhetherTheConfigHasThem) {

@@ -218,7 +218,8 @@ TEST_F(OrderPushE2e, TwoEngineProcessesPushingAtOnceCreateNoDuplicates) {
 }
 
 // Fault matrix (issue 19): the ERP reports a deadlock (SQLSTATE 40P01) in the middle of writing an order, as
-// PostgreSQL does when it picks our transaction as the victim. A trigger injects it once, on the first order line.
+// PostgreSQL does when it picks our transaction as the victim. A trigger raises it on every order line until the
+// test says the deadlock has passed.
 // The push is transient: nothing of the order stays in the ERP, it is tried again, and each order exists once.
 TEST_F(OrderPushE2e, AnErpDeadlockMidOrderIsRetriedAndGivesExactlyOneErpOrder) {
     erp_->sql().execute("CREATE TABLE deadlock_once (fired BOOLEAN NOT NULL)");

@@ -385,6 +385,8 @@ TEST_P(PullPipelineTest, ClockSkewOfFiveMinutesLosesNoChange) {
             const auto r = pull();
             EXPECT_EQ(r.status, "succeeded");
             EXPECT_EQ(activeProducts().count(sku), 1u) << "skew " << skew.count() << " min, step " << step;
+            ASSERT_TRUE(r.watermark_after);
+            EXPECT_LE(*r.watermark_after, stamp(now_)) << "never past the engine's now";
         }
     }
     EXPECT_EQ(activeProducts().size(), 6u);
@@ -411,6 +413,8 @@ TEST_P(PullPipelineTest, AFullDiskFailsTheRunAsTransientAndKeepsWholeBatches) {
         EXPECT_TRUE(store::isStorageExhausted(e)) << e.displayText();
     }
     const auto kept = count("SELECT COUNT(*) FROM products");
+    EXPECT_GT(kept, 0) << "the cap leaves room for a batch or more";
+    EXPECT_LT(kept, 3000);
     EXPECT_EQ(kept % 500, 0) << "whole batches or nothing";
     EXPECT_EQ(count("SELECT COUNT(*) FROM job_runs WHERE status = 'failed' AND error_kind = 'transient'"), 1);
     EXPECT_EQ(count("SELECT rows_applied FROM job_runs"), kept) << "the run shows what its committed batches applied";

@@ -101,7 +101,7 @@ class PasswordTrap {
         }
         const unsigned char ask[] = {'R', 0, 0, 0, 8, 0, 0, 0, 3};
         (void)!::write(fd, ask, sizeof ask);
-        const std::string reply = readSome(fd, 2000);
+        const std::string reply = readSome(fd, 10000);  // a client without a password closes at once
         std::lock_guard lock(mutex_);
         received_ += reply;
     }
@@ -170,34 +170,80 @@ TEST(Secrets, TheWebstorePasswordNeverReachesTheErpServer) {
     pg.dropDatabase(database);
 }
 
-// D10: psqlODBC's CommLog (or Debug) writes the password to a world-readable file in /tmp. Syncline refuses to
-// connect while it is on, wherever it is set, and says where; the driver is never loaded with it.
-TEST(Secrets, PsqlOdbcLoggingIsRefusedBeforeAnyConnection) {
+// The text of every psqlODBC log file in /tmp (mylog_*, psqlodbc_*) changed since `since`.
+std::string driverLogsSince(std::filesystem::file_time_type since) {
+    std::string out;
+    for (const auto& entry : std::filesystem::directory_iterator("/tmp")) {
+        const std::string name = entry.path().filename();
+        if ((name.rfind("mylog_", 0) == 0 || name.rfind("psqlodbc_", 0) == 0) && entry.is_regular_file() &&
+            entry.last_write_time() >= since) {
+            std::ifstream in(entry.path());
+            std::stringstream text;
+            text << in.rdbuf();
+            out += text.str();
+        }
+    }
+    return out;
+}
+
+// D10: psqlODBC's Debug writes the connection string, password included, to a world-readable file in /tmp. On
+// in the driver's global odbcinst.ini section, nothing in a connection can stop it: Syncline refuses, before any
+// connection, and says where. On in a DSN, Syncline's Debug=0;CommLog=0 in the connection string turns it off.
+TEST(Secrets, PsqlOdbcLoggingIsRefusedOrTurnedOffAndNeverWritesThePassword) {
     testing::TempDir dir;
     testing::TestPostgres pg;
     const auto database = pg.createDatabase("secrets");
     PasswordTrap erp;
+    const std::string erp_secret = "erp-secret-Zq81x";
     const auto odbc_dir = dir.path() / "odbc";
     std::filesystem::create_directories(odbc_dir);
-    std::ofstream(odbc_dir / "odbcinst.ini") << "[PostgreSQL Unicode]\nDriver=psqlodbcw.so\nDebug=0\nCommLog=1\n";
-    std::ofstream(odbc_dir / "odbc.ini") << "[Erp]\nDriver=PostgreSQL Unicode\nServername=127.0.0.1\nPort="
-                                         << erp.port() << "\nDatabase=erp\n";
-    const std::string by_dsn =
-        "[erp]\nconnector = \"odbc\"\ndsn = \"Erp\"\nodbc_ini_dir = \"" + odbc_dir.string() + "\"\nuser = \"erp\"\n";
+    std::ofstream(odbc_dir / "odbcinst.ini") << "[PostgreSQL Unicode]\nDriver=psqlodbcw.so\nDebug=1\n";
+    const std::string by_path = "[erp]\nconnector = \"odbc\"\nconnection_string = "
+                                "\"Driver=/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so;Server=127.0.0.1;Port=" +
+                                std::to_string(erp.port()) + ";Database=erp\"\nodbc_ini_dir = \"" + odbc_dir.string() +
+                                "\"\nuser = \"erp\"\npassword_env = \"ERP_SECRET\"\n";
     auto run = testing::runProcess(
-        {testing::synclineBinary(), "-c", writeConfig(dir, pg, database, by_dsn), "connectors", "test"});
+        {testing::synclineBinary(), "-c", writeConfig(dir, pg, database, by_path), "connectors", "test"},
+        {"ERP_SECRET=" + erp_secret});
     EXPECT_EQ(run.exit_code, 78) << run.err;
-    EXPECT_THAT(run.err, HasSubstr("CommLog is on in odbcinst.ini [PostgreSQL Unicode]"));
+    EXPECT_THAT(run.err, HasSubstr("Debug is on in odbcinst.ini [PostgreSQL Unicode]"));
 
-    std::ofstream(odbc_dir / "odbcinst.ini", std::ios::trunc) << "[PostgreSQL Unicode]\nDriver=psqlodbcw.so\n";
-    std::string in_string = erpSection(erp.port(), false);
+    std::string in_string = erpSection(erp.port(), true);
     in_string.replace(in_string.find("SSLMode=disable"), 15, "SSLMode=disable;Debug=1");
     run = testing::runProcess(
-        {testing::synclineBinary(), "-c", writeConfig(dir, pg, database, in_string), "connectors", "test"});
+        {testing::synclineBinary(), "-c", writeConfig(dir, pg, database, in_string), "connectors", "test"},
+        {"ERP_SECRET=" + erp_secret});
     EXPECT_EQ(run.exit_code, 78) << run.err;
     EXPECT_THAT(run.err, HasSubstr("Debug is on in the connection string"));
     EXPECT_EQ(erp.connections(), 0) << "refused before connecting";
+
+    // A DSN that turns both on: the connection goes ahead, with the logs off.
+    std::ofstream(odbc_dir / "odbcinst.ini", std::ios::trunc) << "[PostgreSQL Unicode]\nDriver=psqlodbcw.so\n";
+    std::ofstream(odbc_dir / "odbc.ini") << "[Erp]\nDriver=PostgreSQL Unicode\nServername=127.0.0.1\nPort="
+                                         << erp.port() << "\nDatabase=erp\nDebug=1\nCommLog=1\n";
+    const std::string by_dsn = "[erp]\nconnector = \"odbc\"\ndsn = \"Erp\"\nodbc_ini_dir = \"" + odbc_dir.string() +
+                               "\"\nuser = \"erp\"\npassword_env = \"ERP_SECRET\"\n";
+    const auto since = std::filesystem::file_time_type::clock::now() - std::chrono::seconds(1);
+    run = testing::runProcess(
+        {testing::synclineBinary(), "-c", writeConfig(dir, pg, database, by_dsn), "connectors", "test"},
+        {"ERP_SECRET=" + erp_secret});
+    EXPECT_NE(run.exit_code, 78) << run.err;
+    EXPECT_GE(erp.connections(), 1) << "it connected: " << run.err;
+    EXPECT_THAT(driverLogsSince(since), Not(HasSubstr(erp_secret)));
     pg.dropDatabase(database);
+}
+
+// libpq takes PGPASSWORD before any password file: beside a configured webstore password it would win, and go to
+// the webstore's server (and the webstore's password nowhere). check-config refuses that pair and says why.
+TEST(Secrets, PgpasswordBesideAWebstorePasswordIsRefused) {
+    testing::TempDir dir;
+    testing::TestPostgres pg;
+    const auto config = writeConfig(dir, pg, "unused", erpSection(5432, false));
+    const auto checked =
+        testing::runProcess({testing::synclineBinary(), "check-config", config}, {"PGPASSWORD=meant-for-the-erp"});
+    EXPECT_EQ(checked.exit_code, 78) << checked.err;
+    EXPECT_THAT(checked.err, HasSubstr("PGPASSWORD is set in the environment"));
+    EXPECT_THAT(checked.err, Not(HasSubstr("meant-for-the-erp")));
 }
 
 std::vector<pid_t> childrenOf(pid_t parent) {
@@ -255,12 +301,18 @@ TEST(Secrets, AJobRunOfTheDaemonHoldsNoSecretInItsEnvironment) {
     ASSERT_FALSE(children.empty()) << daemon.errSoFar();
     ASSERT_GE(erp.connections(), 1) << "the run got its secrets and reached the ERP: " << daemon.errSoFar();
     EXPECT_THAT(environOf(daemon.pid()), HasSubstr(erp_secret)) << "the test gave the daemon the secret";
+    int read = 0;
     for (const pid_t child : children) {
         const auto environ = environOf(child);
+        if (environ.find("PATH=") == std::string::npos) {
+            continue;  // ended before it could be read (a run of another firing)
+        }
+        ++read;
         EXPECT_THAT(environ, Not(HasSubstr(erp_secret))) << "pid " << child;
         EXPECT_THAT(environ, Not(HasSubstr(pg.password()))) << "pid " << child;
         EXPECT_THAT(environ, Not(HasSubstr("PGPASSWORD"))) << "pid " << child;
     }
+    EXPECT_GE(read, 1) << "no job run's environment could be read";
     daemon.kill(SIGTERM);
     daemon.wait();
     pg.dropDatabase(database);

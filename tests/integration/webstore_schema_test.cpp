@@ -6,10 +6,12 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
 
+#include <filesystem>
 #include <memory>
 #include <set>
 #include <thread>
 
+#include "engine/audit/audit_log.h"
 #include "engine/store/deferred_indexes.h"
 #include "engine/store/migrator.h"
 #include "engine/store/transaction.h"
@@ -112,8 +114,8 @@ TEST_P(WebstoreSchemaTest, Version4MovesTheSyncStateIntoTheEntityRows) {
               t + ")"}) {
         store_->session() << sql, now;
     }
-    migrator.migrate();
-    EXPECT_EQ(migrator.currentVersion(), migrator.latestVersion());
+    migrator.migrateTo(4);
+    EXPECT_EQ(migrator.currentVersion(), 4);
     std::vector<std::string> skus;
     std::vector<Poco::Nullable<std::string>> hashes, bases;
     store_->session() << "SELECT sku, sync_hash, sync_base FROM products ORDER BY sku", into(skus), into(hashes),
@@ -127,6 +129,47 @@ TEST_P(WebstoreSchemaTest, Version4MovesTheSyncStateIntoTheEntityRows) {
         now;
     EXPECT_EQ(stock_hash, "hash-s1") << "composite keys are matched column by column";
     EXPECT_EQ(tables().count("sync_state"), 0u);
+}
+
+// Version 5 keys the audit chain (issue 19): a chain written before keeps its hashes and verifies, unkeyed; an empty
+// log gets its head, so that a missing head always means a deleted one.
+TEST_P(WebstoreSchemaTest, Version5KeepsAnOldAuditChainVerifiableAndGivesAnEmptyLogItsHead) {
+    Migrator migrator(*store_);
+    migrator.migrateTo(4);
+    migrator.migrate();
+    Poco::Int64 head_seq = -1;
+    store_->session() << "SELECT seq FROM audit_head WHERE id = 1", into(head_seq), now;
+    EXPECT_EQ(head_seq, 0) << "an empty log has its head";
+
+    // The same on a log written at version 4: rows and head as that version's syncline wrote them.
+    store_.reset();
+    if (GetParam() == Backend::SQLite) {
+        std::filesystem::remove(settings_.sqlite_path);
+    } else {
+        pg_->dropDatabase(database_);
+        database_ = pg_->createDatabase("schema");
+        settings_ = pg_->settings(database_);
+    }
+    store_ = Webstore::open(settings_);
+    Migrator old(*store_);
+    old.migrateTo(4);
+    const std::string at = "2026-11-27T10:00:00Z";
+    const std::string h1 = audit::rowHash(audit::kGenesisHash, 1, at, "run:1", "product", "A1", "insert", "{}");
+    const std::string h2 = audit::rowHash(h1, 2, at, "run:1", "product", "A2", "insert", "{}");
+    const std::string ts = GetParam() == Backend::SQLite ? "'" + at + "'" : "TIMESTAMPTZ '2026-11-27 10:00:00+00'";
+    store_->session() << "INSERT INTO audit_log (seq, at, actor, entity, entity_key, action, changes, prev_hash, "
+                         "row_hash) VALUES (1, " +
+                             ts + ", 'run:1', 'product', 'A1', 'insert', '{}', '" + audit::kGenesisHash + "', '" + h1 +
+                             "'), (2, " + ts + ", 'run:1', 'product', 'A2', 'insert', '{}', '" + h1 + "', '" + h2 +
+                             "')",
+        now;
+    store_->session() << "INSERT INTO audit_head (id, seq, row_hash) VALUES (1, 2, '" + h2 + "')", now;
+    old.migrate();
+    const auto verdict = audit::AuditLog(*store_).verify();
+    EXPECT_TRUE(verdict.ok) << verdict.why;
+    EXPECT_EQ(verdict.rows, 2);
+    EXPECT_EQ(verdict.keyed_rows, 0);
+    EXPECT_EQ(verdict.head_hash, h2);
 }
 
 // A new SQLite webstore gets 16 KiB pages; an existing one keeps the page size it was made with.

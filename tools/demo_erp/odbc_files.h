@@ -15,7 +15,8 @@ struct SqliteTarget {
 
 /// Writes <dir>/odbcinst.ini (the one driver needed) and <dir>/odbc.ini (a DSN named `dsn`), so that
 /// ODBCSYSINI=<dir> ODBCINI=<dir>/odbc.ini reach the demo ERP through unixODBC. The files never hold a password:
-/// psqlODBC goes through libpq, which reads PGPASSWORD or ~/.pgpass. Throws DemoErpError on I/O errors.
+/// psqlODBC goes through libpq; Syncline gives it the password from erp.password_env / erp.password_file. Throws
+/// DemoErpError on I/O errors.
 void writeOdbcFiles(const std::filesystem::path& dir, std::string_view dsn,
                     const std::variant<SqliteTarget, PostgresEndpoint>& target);
 

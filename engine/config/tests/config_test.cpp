@@ -225,6 +225,27 @@ TEST_F(ConfigTest, APasswordInTheConnectionStringIsRefusedHoweverItIsWritten) {
         issuesOf("[webstore]\npath = \"x.db\"\n[erp]\nconnection_string = \"Driver=X;Server=h;PWDLen=3\"\n").empty());
 }
 
+TEST_F(ConfigTest, TheAuditKeyComesFromAFileOrTheEnvironmentAndMustBeLongEnough) {
+    const std::string base = "[webstore]\npath = \"w.db\"\n[audit]\n";
+    EXPECT_TRUE(load(write("[webstore]\npath = \"w.db\"\n")).audit.hmac_key.empty()) << "optional";
+
+    std::ofstream(dir_ / "audit.key") << std::string(64, 'k') << "\n";
+    EXPECT_EQ(load(write(base + "hmac_key_file = \"audit.key\"\n")).audit.hmac_key.reveal(), std::string(64, 'k'));
+
+    ::setenv("SYNCLINE_TEST_AUDIT_KEY", "short-but-secret", 1);
+    auto issues = issuesOf(base + "hmac_key_env = \"SYNCLINE_TEST_AUDIT_KEY\"\n");
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0].key, "audit.hmac_key_env");
+    EXPECT_THAT(issues[0].message, HasSubstr("the key has 16 characters; it needs at least 32"));
+    EXPECT_EQ(issues[0].format().find("short-but-secret"), std::string::npos);
+    ::unsetenv("SYNCLINE_TEST_AUDIT_KEY");
+
+    issues = issuesOf(base + "hmac_key = \"typed-into-the-file-0123456789abcdef\"\n");
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_THAT(issues[0].message, HasSubstr("set audit.hmac_key_env"));
+    EXPECT_EQ(issues[0].format().find("typed-into"), std::string::npos);
+}
+
 TEST_F(ConfigTest, MissingSecretIsAnIssue) {
     ::unsetenv("SYNCLINE_TEST_UNSET_VAR");
     const auto issues =
