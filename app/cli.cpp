@@ -12,8 +12,8 @@
 #include "app/commands.h"
 #include "app/exit_codes.h"
 #include "app/logging.h"
-#include "engine/config/secret_handover.h"
 #include "engine/audit/audit_log.h"
+#include "engine/config/secret_handover.h"
 #include "engine/store/migrator.h"
 
 namespace syncline::app {
