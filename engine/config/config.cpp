@@ -596,6 +596,7 @@ Config load(const std::string& path) {
     config.pricing.cache_check_ms = static_cast<int>(reader.integer("pricing.cache_check_ms", 1000));
     config.pricing.cache_max_age_s = static_cast<int>(reader.integer("pricing.cache_max_age_s", 600));
     config.sync.max_deactivate_percent = reader.integer("sync.max_deactivate_percent", 20);
+    config.sync.run_timeout_s = reader.integer("sync.run_timeout_s", 7200);
     readApi(reader, config.api);
     config.pricing.live.query = reader.string("pricing.live.query", "");
     config.pricing.live.timeout_ms = static_cast<int>(reader.integer("pricing.live.timeout_ms", 300));

@@ -101,6 +101,9 @@ const std::vector<KeySpec>& configSchema() {
                 "incremental pulls re-read this many seconds before the watermark (late commits, equal timestamps)"),
         integer("sync.max_deactivate_percent", 0, 100,
                 "a full pull that would deactivate more than this share of an entity is refused"),
+        integer("sync.run_timeout_s", 1, 604800,
+                "a run (any job, manual or scheduled) still going this many seconds after it started is stopped "
+                "as a transient failure (exit 75), default 7200"),
         table("pricing", "price look-ups (`syncline price`)"),
         integer("pricing.max_age_s", 60, 31536000,
                 "a price reply carries a warning when the prices job last succeeded longer ago than this (default "
