@@ -64,8 +64,9 @@ struct RunOptions {
 /// Lists the jobs: stream, whether the config has it, and the last run.
 int commandJobs(const GlobalOptions& options);
 
-/// Runs one pull job. Exit 0 succeeded, 65 completed with rejects (or a refused deactivation),
-/// 75 transient ERP failure (retry later), 78 config.
+/// Runs one job (a pull, order_push or order_status) under its lease and a RunWatchdog. Exit 0 succeeded, 65 completed
+/// with rejects (or a refused deactivation), 75 transient failure (retry later; also a run that stalled or outlived
+/// sync.run_timeout_s), 78 config.
 int commandRun(const GlobalOptions& options, const RunOptions& run);
 
 /// "user:NAME" of whoever runs this command (SUDO_USER first), for the audit log.
@@ -132,11 +133,14 @@ int commandPrice(const GlobalOptions& options, const PriceOptions& price);
 std::unique_ptr<connector::Connector> makeConnector(const config::Config& config);
 
 struct RunOptions;
-/// `run order_push`: exports due orders. Exit 0 all exported, 65 some need attention, 75 the ERP could not be
-/// reached (every due order stays queued), 78 no [erp.orders].
-int commandPush(const GlobalOptions& options, const config::Config& config, const RunOptions& run);
+class RunWatchdog;
+/// `run order_push`: exports due orders, each ERP call reported to `watchdog`. Exit 0 all exported, 65 some need
+/// attention, 75 the ERP could not be reached (every due order stays queued), 78 no [erp.orders].
+int commandPush(const GlobalOptions& options, const config::Config& config, const RunOptions& run,
+                RunWatchdog& watchdog);
 /// `run order_status`: the ERP's order status back into the webstore. Exit 0, 65 problems or conflicts, 75, 78.
-int commandOrderStatus(const GlobalOptions& options, const config::Config& config, const RunOptions& run);
+int commandOrderStatus(const GlobalOptions& options, const config::Config& config, const RunOptions& run,
+                       RunWatchdog& watchdog);
 
 /// The scheduler daemon: fires each job with an enabled [schedule.<job>] as `syncline run JOB --firing F` child
 /// processes, retries transient failures, resumes runs of dead nodes, reloads the config on SIGHUP and stops on

@@ -17,8 +17,14 @@
 
 namespace syncline::app {
 
-HeldLease::HeldLease(const store::ConnectionSettings& settings, lease::Lease lease, std::chrono::seconds duration)
-    : settings_(settings), lease_(std::move(lease)), duration_(duration), thread_([this] { heartbeat(); }) {}
+HeldLease::HeldLease(const store::ConnectionSettings& settings, lease::Lease lease, std::chrono::seconds duration,
+                     std::chrono::seconds stall)
+    : settings_(settings),
+      lease_(std::move(lease)),
+      duration_(duration),
+      stall_(stall),
+      last_progress_(std::chrono::steady_clock::now().time_since_epoch().count()),
+      thread_([this] { heartbeat(); }) {}
 
 HeldLease::~HeldLease() {
     {
@@ -36,10 +42,20 @@ HeldLease::~HeldLease() {
     }
 }
 
+void HeldLease::progress() {
+    last_progress_ = std::chrono::steady_clock::now().time_since_epoch().count();
+}
+
+void HeldLease::fail(connector::Error why) {
+    std::lock_guard lock(mutex_);
+    failure_ = std::move(why);
+}
+
 void HeldLease::heartbeat() {
     using Clock = std::chrono::steady_clock;
     const auto period = std::max<std::chrono::milliseconds>(std::chrono::milliseconds(200), duration_ / 3);
     auto last_renewed = Clock::now();
+    bool idle = false;
     std::unique_ptr<store::Webstore> store;
     std::unique_lock lock(mutex_);
     while (!done_ && !lost_) {
@@ -48,24 +64,42 @@ void HeldLease::heartbeat() {
             break;
         }
         lock.unlock();
-        try {
-            if (!store) {
-                store = store::Webstore::open(settings_);
+        // A run stuck in a call that never returns must not keep its job for good: without progress the lease is
+        // left to lapse, like the lease of a dead process.
+        const auto since_progress = Clock::now() - Clock::time_point(Clock::duration(last_progress_.load()));
+        const bool was_idle = idle;
+        idle = stall_ > std::chrono::seconds::zero() && since_progress >= stall_;
+        if (idle && !was_idle) {
+            spdlog::error(
+                "job {}: no progress for {} s: the lease is no longer renewed and lapses within {} s, so "
+                "the job can run again",
+                lease_.job, std::chrono::duration_cast<std::chrono::seconds>(since_progress).count(),
+                duration_.count());
+        }
+        if (!idle) {
+            try {
+                if (!store) {
+                    store = store::Webstore::open(settings_);
+                }
+                if (lease::LeaseStore(*store, duration_).renew(lease_)) {
+                    last_renewed = Clock::now();
+                } else {
+                    spdlog::error("job {}: the lease was taken over by another node; this run stops at its next commit",
+                                  lease_.job);
+                    lost_ = true;
+                }
+            } catch (const std::exception& e) {
+                store.reset();  // reconnect on the next beat
+                spdlog::warn("job {}: could not renew the lease: {}", lease_.job, e.what());
             }
-            if (lease::LeaseStore(*store, duration_).renew(lease_)) {
-                last_renewed = Clock::now();
+        }
+        if (!lost_ && Clock::now() - last_renewed >= duration_) {
+            if (idle) {
+                spdlog::error("job {}: the lease lapsed; this run may not commit any more", lease_.job);
             } else {
-                spdlog::error("job {}: the lease was taken over by another node; this run stops at its next commit",
-                              lease_.job);
-                lost_ = true;
-            }
-        } catch (const std::exception& e) {
-            store.reset();  // reconnect on the next beat
-            spdlog::warn("job {}: could not renew the lease: {}", lease_.job, e.what());
-            if (Clock::now() - last_renewed >= duration_) {
                 spdlog::error("job {}: the lease expired before it could be renewed; this run stops", lease_.job);
-                lost_ = true;
             }
+            lost_ = true;
         }
         lock.lock();
     }
@@ -100,6 +134,12 @@ void handleStopSignals(std::chrono::seconds bound) {
 }
 
 void HeldLease::fence(store::Webstore& store) {
+    {
+        std::lock_guard lock(mutex_);
+        if (failure_) {
+            throw sync::RunStopped("failed", *failure_);
+        }
+    }
     if (stop_requested_ || g_stop) {
         throw sync::RunStopped("cancelled", connector::Error{connector::ErrorKind::Transient, "shutdown",
                                                              "stopped by a shutdown; the batch in flight was rolled "
@@ -119,8 +159,8 @@ void HeldLease::fence(store::Webstore& store) {
 }
 
 LeasedRun takeJobLease(const store::ConnectionSettings& settings, store::Webstore& store, const std::string& job,
-                       const std::string& node, std::chrono::seconds duration, const std::string& firing, bool retry,
-                       bool resume, bool wait) {
+                       const std::string& node, std::chrono::seconds duration, std::chrono::seconds stall,
+                       const std::string& firing, bool retry, bool resume, bool wait) {
     LeasedRun out;
     lease::LeaseStore leases(store, duration);
     const std::string holder = lease::holderId(node);
@@ -170,7 +210,7 @@ LeasedRun takeJobLease(const store::ConnectionSettings& settings, store::Webstor
                     return out;
                 }
             }
-            out.held = std::make_unique<HeldLease>(settings, *lease, duration);
+            out.held = std::make_unique<HeldLease>(settings, *lease, duration, stall);
             return out;
         }
         const auto& info = std::get<lease::LeaseInfo>(attempt);

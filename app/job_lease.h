@@ -9,18 +9,25 @@
 #include <string>
 #include <thread>
 
+#include "engine/connector/error.h"
 #include "engine/lease/lease.h"
 #include "engine/store/webstore.h"
 
 namespace syncline::app {
 
 /// A job's lease held by this process for one run: a heartbeat thread (with its own webstore connection)
-/// renews it every third of its duration, and fence() is the check every commit of the run makes. The lease
-/// is released on destruction. A lease the heartbeat finds taken over, or cannot renew before it expires,
-/// counts as lost: fence() then stops the run.
+/// renews it every third of its duration while the run makes progress, and fence() is the check every commit of
+/// the run makes. The lease is released on destruction. A lease the heartbeat finds taken over, or that expires
+/// unrenewed, counts as lost: fence() then stops the run.
+///
+/// Progress, not the timer alone, keeps the lease: once no progress() came for `stall` (the run's stall bound, see
+/// app/run_watchdog.h), the heartbeat stops renewing, so the lease lapses and another firing, on this node or
+/// another, can run the job even while this process hangs in a call that never returns.
 class HeldLease {
   public:
-    HeldLease(const store::ConnectionSettings& settings, lease::Lease lease, std::chrono::seconds duration);
+    /// A `stall` of zero: no bound, renewed on the timer alone.
+    HeldLease(const store::ConnectionSettings& settings, lease::Lease lease, std::chrono::seconds duration,
+              std::chrono::seconds stall = std::chrono::seconds::zero());
     ~HeldLease();
     HeldLease(const HeldLease&) = delete;
     HeldLease& operator=(const HeldLease&) = delete;
@@ -28,12 +35,18 @@ class HeldLease {
     const lease::Lease& lease() const { return lease_; }
 
     /// For PullOptions::before_commit, in the run's transaction on its connection: throws sync::RunStopped
-    /// ("failed") when the lease is lost, or ("cancelled") once stop() was called.
+    /// ("failed") when the lease is lost or fail() was called, or ("cancelled") once stop() was called.
     void fence(store::Webstore& store);
 
     /// Asks the run to stop at its next commit (SIGTERM).
     void stop() { stop_requested_ = true; }
+    /// Asks the run to stop at its next commit as failed with `why` (its deadline passed). Any thread.
+    void fail(connector::Error why);
     bool lost() const { return lost_; }
+
+    /// The run made progress (a batch applied, an ERP answer): the heartbeat may renew for another `stall`. Any thread.
+    void progress();
+    std::chrono::seconds stallBound() const { return stall_; }
 
   private:
     void heartbeat();
@@ -41,9 +54,12 @@ class HeldLease {
     store::ConnectionSettings settings_;
     lease::Lease lease_;
     std::chrono::seconds duration_;
+    std::chrono::seconds stall_;
+    std::atomic<std::chrono::steady_clock::rep> last_progress_;  ///< steady_clock ticks
     std::atomic<bool> lost_{false};
     std::atomic<bool> stop_requested_{false};
     std::mutex mutex_;
+    std::optional<connector::Error> failure_;  ///< guarded by mutex_
     std::condition_variable wake_;
     bool done_ = false;
     std::thread thread_;
@@ -68,8 +84,9 @@ struct LeasedRun {
 /// With `firing`, claims that firing (exit 0 when another node already ran it), unless `retry`. With `resume`,
 /// only goes on when it took over an expired lease with a run in flight. A run an expired holder left 'running'
 /// is marked failed, naming that holder.
+/// The held lease stops being renewed once the run made no progress for `stall`.
 LeasedRun takeJobLease(const store::ConnectionSettings& settings, store::Webstore& store, const std::string& job,
-                       const std::string& node, std::chrono::seconds duration, const std::string& firing, bool retry,
-                       bool resume, bool wait);
+                       const std::string& node, std::chrono::seconds duration, std::chrono::seconds stall,
+                       const std::string& firing, bool retry, bool resume, bool wait);
 
 }  // namespace syncline::app

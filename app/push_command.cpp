@@ -6,6 +6,7 @@
 
 #include "app/commands.h"
 #include "app/exit_codes.h"
+#include "app/run_watchdog.h"
 #include "engine/audit/audit_log.h"
 #include "engine/store/transaction.h"
 #include "engine/sync/order_push.h"
@@ -13,13 +14,14 @@
 
 namespace syncline::app {
 
-int commandPush(const GlobalOptions& options, const config::Config& config, const RunOptions& run) {
+int commandPush(const GlobalOptions& options, const config::Config& config, const RunOptions& run,
+                RunWatchdog& watchdog) {
     if (run.full || run.dry_run) {
         std::cerr << "syncline run order_push: --full and --dry-run are for pull jobs\n";
         return kExitUsage;
     }
     auto webstore = openWebstore(config);
-    auto erp = makeConnector(config);
+    auto erp = watchErpCalls(makeConnector(config), watchdog, /*answers_are_progress=*/true);
     {
         store::Transaction tx(*webstore);
         audit::ChangeSet request;
@@ -30,6 +32,7 @@ int commandPush(const GlobalOptions& options, const config::Config& config, cons
     push.node = config.node_name;
     const auto started = std::chrono::steady_clock::now();
     const auto result = sync::OrderPush(*webstore, *erp).run(push);
+    watchdog.finished();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const auto& c = result.counts;
     if (options.json) {
@@ -63,19 +66,21 @@ int commandPush(const GlobalOptions& options, const config::Config& config, cons
     return c.needs_attention > 0 ? kExitData : kExitOk;
 }
 
-int commandOrderStatus(const GlobalOptions& options, const config::Config& config, const RunOptions& run) {
+int commandOrderStatus(const GlobalOptions& options, const config::Config& config, const RunOptions& run,
+                       RunWatchdog& watchdog) {
     if (run.full || run.dry_run) {
         std::cerr << "syncline run order_status: --full and --dry-run are for pull jobs\n";
         return kExitUsage;
     }
     auto webstore = openWebstore(config);
-    auto erp = makeConnector(config);
+    auto erp = watchErpCalls(makeConnector(config), watchdog, /*answers_are_progress=*/true);
     {
         store::Transaction tx(*webstore);
         audit::AuditLog(*webstore).append({currentActor(), "job", "order_status", "run", "{}"});
         tx.commit();
     }
     const auto result = sync::OrderStatusSync(*webstore, *erp).run(config.node_name);
+    watchdog.finished();
     const auto& c = result.counts;
     if (options.json) {
         nlohmann::json out = {{"job", "order_status"}, {"run_id", result.run_id}, {"status", result.status},

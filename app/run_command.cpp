@@ -8,6 +8,7 @@
 #include "app/exit_codes.h"
 #include "app/job_lease.h"
 #include "app/progress.h"
+#include "app/run_watchdog.h"
 #include "connectors/odbc/connection_string.h"
 #include "connectors/odbc/odbc_connector.h"
 #include "engine/audit/audit_log.h"
@@ -65,7 +66,7 @@ std::unique_ptr<connector::Connector> makeConnector(const config::Config& config
 namespace {
 
 int runPull(const GlobalOptions& options, const config::Config& config, const RunOptions& run,
-            const jobs::PullJob& job_ref, LeasedRun& leased) {
+            const jobs::PullJob& job_ref, LeasedRun& leased, RunWatchdog& watchdog) {
     const auto* job = &job_ref;
     const auto stream = std::find_if(config.erp.streams.begin(), config.erp.streams.end(),
                                      [&](const connector::StreamConfig& s) { return s.stream == job->entity.stream; });
@@ -75,7 +76,7 @@ int runPull(const GlobalOptions& options, const config::Config& config, const Ru
         return kExitConfig;
     }
     auto webstore = openWebstore(config);
-    auto connector = makeConnector(config);
+    auto connector = watchErpCalls(makeConnector(config), watchdog, /*answers_are_progress=*/false);
     sync::PullOptions pull;
     pull.job = job->name;
     pull.node = config.node_name;
@@ -89,8 +90,12 @@ int runPull(const GlobalOptions& options, const config::Config& config, const Ru
     pull.firing = leased.firing;
     pull.triggered_by = leased.triggered_by;
     HeldLease& held = *leased.held;
-    pull.before_commit = [&held](store::Webstore& store) { held.fence(store); };
+    pull.before_commit = [&held, &watchdog](store::Webstore& store) {
+        held.fence(store);
+        watchdog.progress();  // the last commit (deactivations, the watermark) comes after the last batch
+    };
     pull.started = [&](std::int64_t run_id) {
+        watchdog.runStarted(run_id);
         lease::LeaseStore(*webstore, std::chrono::seconds(config.lease_s)).setRun(held.lease(), run_id, leased.firing);
     };
     if (pull.triggered_by == "manual") {
@@ -106,7 +111,9 @@ int runPull(const GlobalOptions& options, const config::Config& config, const Ru
     const auto result =
         sync::PullPipeline(*webstore, *connector, job->entity).run(pull, [&](const sync::PullProgress& p) {
             line.update(p);
+            watchdog.progress(&p);
         });
+    watchdog.finished();
     line.done();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (options.json) {
@@ -146,19 +153,23 @@ int commandRun(const GlobalOptions& options, const RunOptions& run) {
         std::cerr << " order_push order_status\n";
         return kExitUsage;
     }
-    // A job never runs twice at once: a manual run takes the same lease as the scheduler's runs.
+    // A job never runs twice at once: a manual run takes the same lease as the scheduler's runs. The lease is kept
+    // while the run makes progress, and the watchdog ends a run that stalls or outlives its deadline.
     std::unique_ptr<store::Webstore> lease_store = openWebstore(config);
-    auto leased = takeJobLease(config.webstore, *lease_store, run.job, config.node_name,
-                               std::chrono::seconds(config.lease_s), run.firing, run.retry, run.resume, run.wait);
+    auto leased =
+        takeJobLease(config.webstore, *lease_store, run.job, config.node_name, std::chrono::seconds(config.lease_s),
+                     RunWatchdog::limitsOf(config).stall, run.firing, run.retry, run.resume, run.wait);
     if (!leased.held) {
         return leased.exit_code;
     }
+    RunWatchdog watchdog(config, run.job, *leased.held, order_job ? "answer from the ERP" : "batch applied");
     if (order_job) {
         lease::LeaseStore(*lease_store, std::chrono::seconds(config.lease_s))
             .setRun(leased.held->lease(), 0, leased.firing);
-        return run.job == "order_push" ? commandPush(options, config, run) : commandOrderStatus(options, config, run);
+        return run.job == "order_push" ? commandPush(options, config, run, watchdog)
+                                       : commandOrderStatus(options, config, run, watchdog);
     }
-    return runPull(options, config, run, *job, leased);
+    return runPull(options, config, run, *job, leased, watchdog);
 }
 
 }  // namespace syncline::app

@@ -96,7 +96,7 @@ void setPointerAttribute(SQLHSTMT stmt, SQLINTEGER attribute, void* pointer, std
 
 BatchReader::BatchReader(Connection& connection, std::string_view sql,
                          const std::vector<std::optional<std::string>>& parameters, const BatchReaderOptions& options)
-    : statement_(connection) {
+    : statement_(connection), watchdog_(options.watchdog) {
     const auto stmt = static_cast<SQLHSTMT>(statement_.handle());
     if (options.query_timeout.count() > 0) {
         try {
@@ -109,12 +109,14 @@ BatchReader::BatchReader(Connection& connection, std::string_view sql,
         }
     }
     if (parameters.empty()) {
+        const auto watch = watchCall();
         statement_.execute(sql);
     } else {
         statement_.prepare(sql);
         for (std::size_t i = 0; i < parameters.size(); ++i) {
             statement_.bindText(i + 1, parameters[i]);
         }
+        const auto watch = watchCall();
         statement_.execute();
     }
     if (statement_.columnCount() == 0) {
@@ -125,6 +127,10 @@ BatchReader::BatchReader(Connection& connection, std::string_view sql,
 }
 
 BatchReader::~BatchReader() = default;
+
+StatementWatchdog::Watch BatchReader::watchCall() {
+    return watchdog_ != nullptr ? watchdog_->watch(statement_.handle()) : StatementWatchdog::Watch();
+}
 
 void BatchReader::describeColumns(std::size_t requested_rows, std::size_t max_buffer_bytes) {
     const auto stmt = static_cast<SQLHSTMT>(statement_.handle());
@@ -188,7 +194,12 @@ std::size_t BatchReader::fetch() {
 std::size_t BatchReader::fetchBlock() {
     const auto stmt = static_cast<SQLHSTMT>(statement_.handle());
     rows_fetched_ = 0;
-    if (detail::check(SQLFetch(stmt), SQL_HANDLE_STMT, stmt, "SQLFetch", statement_.secrets()) == SQL_NO_DATA) {
+    SQLRETURN rc = SQL_SUCCESS;
+    {
+        const auto watch = watchCall();
+        rc = SQLFetch(stmt);
+    }
+    if (detail::check(rc, SQL_HANDLE_STMT, stmt, "SQLFetch", statement_.secrets()) == SQL_NO_DATA) {
         return 0;
     }
     const auto rows = std::min<std::size_t>(rows_fetched_, rows_per_fetch_);
@@ -205,6 +216,7 @@ std::size_t BatchReader::fetchBlock() {
 }
 
 std::size_t BatchReader::fetchRow() {
+    const auto watch = watchCall();  // the row's long values may come over the network too
     if (!statement_.fetch()) {
         return 0;
     }

@@ -9,6 +9,7 @@
 
 #include "connectors/odbc/connection.h"
 #include "connectors/odbc/statement.h"
+#include "connectors/odbc/statement_watchdog.h"
 
 namespace syncline::odbc {
 
@@ -32,6 +33,9 @@ struct BatchReaderOptions {
     std::chrono::seconds query_timeout{0};
     /// Upper bound of the array buffers (values, indicators, row status) of all columns together.
     std::size_t max_buffer_bytes = std::size_t{32} << 20;
+    /// When set (it must outlive the reader), the execution and each fetch are watched by it: one running longer
+    /// than its limit is cancelled (StatementWatchdog).
+    StatementWatchdog* watchdog = nullptr;
 };
 
 /// Executes one SELECT and reads its result in blocks of rows with ODBC array fetch: every column bound as SQL_C_CHAR
@@ -95,8 +99,10 @@ class BatchReader {
     void bindColumns();
     std::size_t fetchBlock();
     std::size_t fetchRow();
+    StatementWatchdog::Watch watchCall();
 
     Statement statement_;
+    StatementWatchdog* watchdog_ = nullptr;
     std::vector<ResultColumn> columns_;
     bool array_fetch_ = true;
     bool done_ = false;

@@ -16,6 +16,7 @@ using connector::ErrorKind;
 using connector::Result;
 
 OdbcConnector::OdbcConnector(OdbcConnectorConfig config) : config_(std::move(config)) {
+    config_.connection_string = withLinkAttributes(config_.connection_string);
     if (config_.orders.configured()) {
         orders_.emplace(config_.orders,
                         OrderExportTarget{config_.connection_string, config_.login_timeout, config_.query_timeout});
@@ -65,6 +66,8 @@ Result<std::unique_ptr<connector::PullSession>> OdbcConnector::open(const std::s
             withStreamingAttributes(config_.connection_string, static_cast<std::size_t>(std::max(it->batch_size, 1)));
         query.login_timeout = config_.login_timeout;
         query.query_timeout = config_.query_timeout;
+        // sqliteodbc's SQLCancel also closes the statement's cursor from the calling thread, racing the fetch.
+        query.cancel_overdue = driverFamily(query.connection_string) != DriverFamily::SqliteOdbc;
         query.stream = *it;
         const bool incremental =
             mode == connector::PullMode::Incremental && !it->incremental_query.empty() && watermark.has_value();

@@ -16,8 +16,8 @@ namespace syncline::odbc {
 
 /// The configuration of an OdbcConnector, already validated by the config reader.
 struct OdbcConnectorConfig {
-    /// Complete connection string with UID/PWD, built by the caller with buildConnectionString. Never logged: errors
-    /// have its passwords removed.
+    /// Complete connection string with UID/PWD, built by the caller with buildConnectionString (the connector adds
+    /// withLinkAttributes). Never logged: errors have its passwords removed.
     std::string connection_string;
     std::chrono::seconds login_timeout{Connection::kDefaultLoginTimeout};
     std::chrono::seconds query_timeout{300};  ///< per query execution and per fetch; 0 = no limit
@@ -33,6 +33,14 @@ struct OdbcConnectorConfig {
 /// Streaming: before connecting a session, the connector adds the attributes that make a recognized driver stream
 /// its result instead of loading it whole (withStreamingAttributes: psqlODBC UseDeclareFetch=1 and Fetch=<the
 /// stream's batch_size>, sqliteodbc StepAPI=1), unless the connection string or the DSN sets them already.
+///
+/// A stalled ERP link: every connection of the connector gets TCP keepalive and a TCP user timeout where the driver
+/// takes them (withLinkAttributes: psqlODBC's pqopt), so a dead link fails as a transient error within about a
+/// minute. A pull session's execution and each fetch are also watched: one that runs longer than the query timeout
+/// is cancelled (SQLCancel from a watchdog thread; not for sqliteodbc, whose SQLCancel is not safe from another thread)
+/// and fails as a transient error saying so — for drivers or setups that do not enforce the timeout themselves
+/// (psqlODBC with IgnoreTimeout=1 behind a pooler). A link that stays up but forwards nothing is beyond both: the run's
+/// stall bound (app/run_watchdog.h) ends such a run.
 ///
 /// Used by one job thread at a time; each call blocks on the ERP. Never throws: failures are connector::Error
 /// values, ODBC ones classified by SQLSTATE (toError).

@@ -108,29 +108,36 @@ Result<std::unique_ptr<connector::PullSession>> OdbcPullSession::open(const Pull
     if (auto error = checkStream(query.stream)) {
         return *error;
     }
+    std::unique_ptr<StatementWatchdog> watchdog;
     try {
+        if (query.cancel_overdue && query.query_timeout.count() > 0) {
+            watchdog = std::make_unique<StatementWatchdog>(query.query_timeout);
+        }
         auto connection = std::make_unique<Connection>(query.connection_string, query.login_timeout);
         BatchReaderOptions options;
         options.rows_per_fetch = static_cast<std::size_t>(query.stream.batch_size);
         options.query_timeout = query.query_timeout;
+        options.watchdog = watchdog.get();
         auto reader = std::make_unique<BatchReader>(*connection, query.sql, query.parameters, options);
         std::vector<std::size_t> field_columns;
         if (auto error = mapColumns(query.stream, reader->columns(), field_columns)) {
             return *error;
         }
-        return std::unique_ptr<connector::PullSession>(
-            new OdbcPullSession(query.stream, std::move(connection), std::move(reader), std::move(field_columns)));
+        return std::unique_ptr<connector::PullSession>(new OdbcPullSession(
+            query.stream, std::move(watchdog), std::move(connection), std::move(reader), std::move(field_columns)));
     } catch (const OdbcError& error) {
-        return toError(error);
+        return failure(query.stream.stream, watchdog.get(), error);
     } catch (const std::exception& error) {
         return Error{ErrorKind::Fatal, "", "stream '" + query.stream.stream + "': " + error.what()};
     }
 }
 
-OdbcPullSession::OdbcPullSession(connector::StreamConfig stream, std::unique_ptr<Connection> connection,
-                                 std::unique_ptr<BatchReader> reader, std::vector<std::size_t> field_columns)
+OdbcPullSession::OdbcPullSession(connector::StreamConfig stream, std::unique_ptr<StatementWatchdog> watchdog,
+                                 std::unique_ptr<Connection> connection, std::unique_ptr<BatchReader> reader,
+                                 std::vector<std::size_t> field_columns)
     : stream_(std::move(stream)),
       field_columns_(std::move(field_columns)),
+      watchdog_(std::move(watchdog)),
       connection_(std::move(connection)),
       reader_(std::move(reader)),
       cells_(reader_->columns().size()) {
@@ -141,6 +148,17 @@ OdbcPullSession::OdbcPullSession(connector::StreamConfig stream, std::unique_ptr
 
 OdbcPullSession::~OdbcPullSession() {
     release();
+}
+
+Error OdbcPullSession::failure(const std::string& stream, const StatementWatchdog* watchdog, const OdbcError& error) {
+    Error out = toError(error);
+    if (watchdog != nullptr && watchdog->lastCallCancelled()) {
+        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(watchdog->limit()).count();
+        out = Error{ErrorKind::Transient, out.code,
+                    "stream '" + stream + "': the ERP did not answer within " + std::to_string(seconds) +
+                        " s (the query timeout); the statement was cancelled: " + out.message};
+    }
+    return out;
 }
 
 void OdbcPullSession::release() {
@@ -180,7 +198,7 @@ Result<bool> OdbcPullSession::next(connector::RecordBatch& batch) {
             fillRow(batch, delivered++, next_row_++);
         }
     } catch (const OdbcError& error) {
-        failure_ = toError(error);
+        failure_ = failure(stream_.stream, watchdog_.get(), error);
     } catch (const std::exception& error) {
         failure_ = Error{ErrorKind::Fatal, "", "stream '" + stream_.stream + "': " + error.what()};
     }

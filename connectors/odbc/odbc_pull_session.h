@@ -10,6 +10,8 @@
 
 #include "connectors/odbc/batch_reader.h"
 #include "connectors/odbc/connection.h"
+#include "connectors/odbc/odbc_error.h"
+#include "connectors/odbc/statement_watchdog.h"
 #include "engine/connector/connector.h"
 #include "engine/connector/stream_config.h"
 
@@ -21,6 +23,9 @@ struct PullQuery {
     std::string connection_string;  ///< complete, with credentials: never logged
     std::chrono::seconds login_timeout{Connection::kDefaultLoginTimeout};
     std::chrono::seconds query_timeout{0};
+    /// Cancel the execution or a fetch that runs longer than query_timeout (StatementWatchdog); false for drivers
+    /// whose SQLCancel is not safe from another thread (sqliteodbc).
+    bool cancel_overdue = true;
     connector::StreamConfig stream;
     std::string sql;
     std::vector<std::optional<std::string>> parameters;
@@ -37,9 +42,13 @@ struct PullQuery {
 /// field is std::nullopt and the row is still delivered, so the pipeline can reject it with its raw values), or "".
 /// A value longer than its column's array buffer is such a row error too, never cut silently.
 ///
-/// Used by one thread (the job's); next() blocks on the ERP. Never throws: ODBC failures come back as
-/// connector::Error classified by SQLSTATE (a connection lost mid-read is transient); after an error every later
-/// next() returns the same error.
+/// With a query timeout and cancel_overdue, the execution and each fetch that run longer than it are cancelled by a
+/// StatementWatchdog; the error then says so: "stream 'products': the ERP did not answer within 300 s (the query
+/// timeout); the statement was cancelled: ..." (transient).
+///
+/// Used by one thread at a time (the pull's read-ahead thread); next() blocks on the ERP. Never throws: ODBC failures
+/// come back as connector::Error classified by SQLSTATE (a connection lost mid-read is transient); after an error
+/// every later next() returns the same error.
 class OdbcPullSession final : public connector::PullSession {
   public:
     /// Connects, executes the query and maps each field's column (case-insensitive) to a result column. Blocks up to
@@ -53,8 +62,13 @@ class OdbcPullSession final : public connector::PullSession {
     connector::Result<bool> next(connector::RecordBatch& batch) override;
 
   private:
-    OdbcPullSession(connector::StreamConfig stream, std::unique_ptr<Connection> connection,
-                    std::unique_ptr<BatchReader> reader, std::vector<std::size_t> field_columns);
+    OdbcPullSession(connector::StreamConfig stream, std::unique_ptr<StatementWatchdog> watchdog,
+                    std::unique_ptr<Connection> connection, std::unique_ptr<BatchReader> reader,
+                    std::vector<std::size_t> field_columns);
+
+    // `error` as a connector::Error; a transient one naming the query timeout when the watchdog cancelled the call.
+    static connector::Error failure(const std::string& stream, const StatementWatchdog* watchdog,
+                                    const OdbcError& error);
 
     // Fills row `index` of `batch` (which exists) from `row` of the reader's block.
     void fillRow(connector::RecordBatch& batch, std::size_t index, std::size_t row) const;
@@ -64,7 +78,8 @@ class OdbcPullSession final : public connector::PullSession {
 
     connector::StreamConfig stream_;
     std::vector<std::string> fields_;
-    std::vector<std::size_t> field_columns_;  // per field of stream_.fields: its column in the reader
+    std::vector<std::size_t> field_columns_;       // per field of stream_.fields: its column in the reader
+    std::unique_ptr<StatementWatchdog> watchdog_;  // before the reader: it outlives the statement it watches
     std::unique_ptr<Connection> connection_;
     std::unique_ptr<BatchReader> reader_;
     std::size_t block_rows_ = 0;  // rows of the reader's current block

@@ -127,6 +127,26 @@ DriverFamily driverFamily(std::string_view connection_string) {
     return DriverFamily::Other;
 }
 
+namespace {
+
+// Whether `names` (a setting and its aliases) is in the connection string or in the section of its DSN.
+bool setByUser(const std::vector<ConnectionAttribute>& attributes, const std::string& dsn,
+               const std::vector<std::string_view>& names) {
+    return std::any_of(names.begin(), names.end(), [&](std::string_view name) {
+        return attribute(attributes, name) || !profileValue(dsn, std::string(name).c_str(), "odbc.ini").empty();
+    });
+}
+
+std::string appended(std::string_view connection_string, const std::string& attribute_text) {
+    std::string out(trim(connection_string));
+    if (!out.empty() && out.back() != ';') {
+        out += ';';
+    }
+    return out + attribute_text + ";";
+}
+
+}  // namespace
+
 std::string withStreamingAttributes(std::string_view connection_string, std::size_t fetch_rows) {
     std::vector<Setting> settings;
     switch (driverFamily(connection_string)) {
@@ -144,17 +164,33 @@ std::string withStreamingAttributes(std::string_view connection_string, std::siz
     const std::string dsn = attribute(attributes, "DSN").value_or("");
     std::string out(trim(connection_string));
     for (const Setting& setting : settings) {
-        const bool set_by_user = std::any_of(setting.names.begin(), setting.names.end(), [&](std::string_view name) {
-            return attribute(attributes, name) || !profileValue(dsn, std::string(name).c_str(), "odbc.ini").empty();
-        });
-        if (!set_by_user) {
-            if (!out.empty() && out.back() != ';') {
-                out += ';';
-            }
-            out += std::string(setting.names.front()) + "=" + setting.value + ";";
+        if (!setByUser(attributes, dsn, setting.names)) {
+            out = appended(out, std::string(setting.names.front()) + "=" + setting.value);
         }
     }
     return out;
+}
+
+std::string withLinkAttributes(std::string_view connection_string, const LinkSettings& settings) {
+    if (driverFamily(connection_string) != DriverFamily::PsqlOdbc) {
+        return std::string(connection_string);
+    }
+    const auto attributes = parseConnectionAttributes(connection_string);
+    const std::string dsn = attribute(attributes, "DSN").value_or("");
+    if (setByUser(attributes, dsn, {"pqopt", "D5"})) {
+        return std::string(connection_string);
+    }
+    // libpq conninfo inside braces: keyword=value pairs separated by spaces.
+    std::string options;
+    if (!setByUser(attributes, dsn, {"KeepaliveTime", "D1"})) {
+        options += "keepalives_idle=" + std::to_string(settings.keepalive_idle.count()) + " ";
+    }
+    if (!setByUser(attributes, dsn, {"KeepaliveInterval", "D2"})) {
+        options += "keepalives_interval=" + std::to_string(settings.keepalive_interval.count()) + " ";
+    }
+    options += "keepalives_count=" + std::to_string(settings.keepalive_count) +
+               " tcp_user_timeout=" + std::to_string(std::chrono::milliseconds(settings.user_timeout).count());
+    return appended(connection_string, "pqopt={" + options + "}");
 }
 
 }  // namespace syncline::odbc

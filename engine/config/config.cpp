@@ -679,6 +679,7 @@ Config load(const std::string& path) {
     config.pricing.cache_max_age_s = static_cast<int>(reader.integer("pricing.cache_max_age_s", 600));
     config.sync.max_deactivate_percent = reader.integer("sync.max_deactivate_percent", 20);
     config.sync.future_tolerance_s = reader.integer("sync.future_tolerance_s", 86400);
+    config.sync.run_timeout_s = reader.integer("sync.run_timeout_s", 7200);
     readApi(reader, config.api);
     readAudit(reader, config.audit);
     config.pricing.live.query = reader.string("pricing.live.query", "");

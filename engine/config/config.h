@@ -60,6 +60,7 @@ struct SyncConfig {
     int overlap_seconds = 300;
     int max_deactivate_percent = 20;
     int future_tolerance_s = 86400;
+    int run_timeout_s = 7200;  ///< [sync] run_timeout_s: a run still going this long after it started is stopped
 };
 
 /// [pricing.live]: ask the ERP for each priced line too. Off while query is empty.

@@ -108,6 +108,9 @@ const std::vector<KeySpec>& configSchema() {
         integer("sync.future_tolerance_s", 0, 31536000,
                 "a date or timestamp watermark never goes past now (UTC) plus this; rows dated later are applied "
                 "and reported. Cover the ERP clock's lead on UTC (its time zone) and skew (default 86400)"),
+        integer("sync.run_timeout_s", 1, 604800,
+                "a run (any job, manual or scheduled) still going this many seconds after it started is stopped "
+                "as a transient failure (exit 75), default 7200"),
         table("pricing", "price look-ups (`syncline price`)"),
         integer("pricing.max_age_s", 60, 31536000,
                 "a price reply carries a warning when the prices job last succeeded longer ago than this (default "

@@ -90,4 +90,33 @@ void RunLog::finish(std::int64_t run_id, const std::string& status, const PullPr
         use(message), use(warn), use(id), now;
 }
 
+int RunLog::failRunning(const std::string& job, const std::string& node, const connector::Error& error,
+                        const PullProgress* counts) {
+    const auto b = store_.backend();
+    std::string j = job;
+    std::string n = node;
+    std::string at = store::Webstore::utcNow();
+    std::string kind(connector::toString(error.kind));
+    std::string message = error.describe();
+    Poco::Data::Statement statement(store_.session());
+    if (counts != nullptr) {
+        Poco::Int64 read = counts->read;
+        Poco::Int64 applied = counts->applied + counts->deactivated;
+        Poco::Int64 unchanged = counts->unchanged;
+        Poco::Int64 rejected = counts->rejected;
+        Poco::Int64 conflicted = counts->conflicted;
+        statement << "UPDATE job_runs SET status = 'failed', error_kind = $1, error = $2, finished_at = " +
+                         typedParam(b, 3, SqlType::Timestamp) +
+                         ", rows_read = $4, rows_applied = $5, rows_unchanged = $6, rows_rejected = $7, "
+                         "rows_conflicted = $8 WHERE job = $9 AND node = $10 AND status = 'running'",
+            use(kind), use(message), use(at), use(read), use(applied), use(unchanged), use(rejected), use(conflicted),
+            use(j), use(n);
+        return static_cast<int>(statement.execute());
+    }
+    statement << "UPDATE job_runs SET status = 'failed', error_kind = $1, error = $2, finished_at = " +
+                     typedParam(b, 3, SqlType::Timestamp) + " WHERE job = $4 AND node = $5 AND status = 'running'",
+        use(kind), use(message), use(at), use(j), use(n);
+    return static_cast<int>(statement.execute());
+}
+
 }  // namespace syncline::sync

@@ -30,6 +30,12 @@ class RunLog {
     void finish(std::int64_t run_id, const std::string& status, const PullProgress& counts,
                 const std::optional<connector::Error>& error, const std::string& warning = "");
 
+    /// Ends the runs of `job` on `node` still 'running' as failed with `error`, and with `counts` (what its committed
+    /// batches did) when given: for a run that cannot end by itself (stuck in a call that never returns), from
+    /// another thread and connection. A run that already ended is left as it is. Returns how many.
+    int failRunning(const std::string& job, const std::string& node, const connector::Error& error,
+                    const PullProgress* counts = nullptr);
+
   private:
     store::Webstore& store_;
 };

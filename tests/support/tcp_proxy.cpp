@@ -355,6 +355,22 @@ void TcpProxy::dropAll() {
     drop_done_.wait(lock, [&] { return drops_done_ >= ticket; });
 }
 
+void TcpProxy::stall() {
+    setStalled(true);
+}
+
+void TcpProxy::resume() {
+    setStalled(false);
+}
+
+void TcpProxy::setStalled(bool stalled) {
+    std::unique_lock lock(mutex_);
+    stall_wanted_ = stalled;
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const ssize_t written = ::write(wake_fd_, &one, sizeof one);
+    drop_done_.wait(lock, [&] { return stalled_ == stalled || stopping_; });
+}
+
 std::vector<std::string> TcpProxy::clientMessages() const {
     std::lock_guard lock(log_mutex_);
     return log_;
@@ -422,11 +438,18 @@ void TcpProxy::run() {
     std::vector<pollfd> fds;
     std::vector<char> buffer(kReadChunk);
     std::vector<std::string> lines;
+    bool stalled = false;
     while (!stopping_) {
         fds.clear();
         fds.push_back({wake_fd_, POLLIN, 0});
-        fds.push_back({listen_fd_, POLLIN, 0});
+        // Stalled: nothing is accepted, read or written (fd -1 is ignored by poll), so nothing moves.
+        fds.push_back({stalled ? -1 : listen_fd_, POLLIN, 0});
         for (const auto& c : connections_) {
+            if (stalled) {
+                fds.push_back({-1, 0, 0});
+                fds.push_back({-1, 0, 0});
+                continue;
+            }
             // Every connection has two entries (fd -1 is ignored by poll).
             const short client_events =
                 static_cast<short>((c->wantsClientBytes() ? POLLIN : 0) | (c->toClientPending() > 0 ? POLLOUT : 0));
@@ -443,12 +466,19 @@ void TcpProxy::run() {
             std::uint64_t count = 0;
             [[maybe_unused]] const ssize_t n = ::read(wake_fd_, &count, sizeof count);
             std::lock_guard lock(mutex_);
+            if (stalled_ != stall_wanted_) {
+                stalled = stalled_ = stall_wanted_;
+                drop_done_.notify_all();
+            }
             if (drops_done_ != drops_requested_) {
                 closeAll();
                 drops_done_ = drops_requested_;
                 drop_done_.notify_all();
                 continue;  // the connections polled are gone
             }
+        }
+        if (stalled) {
+            continue;
         }
         if (stopping_) {
             break;
@@ -552,6 +582,7 @@ void TcpProxy::run() {
     std::lock_guard lock(mutex_);
     closeAll();
     drops_done_ = drops_requested_;
+    stalled_ = stall_wanted_;
     drop_done_.notify_all();
 }
 

@@ -21,7 +21,7 @@ namespace syncline::testing {
 /// After the server accepted TLS or GSS encryption a connection is forwarded blindly.
 ///
 /// One background thread polls the listening socket and every client/server pair; an eventfd wakes it for
-/// dropAll() and for stopping. The public functions may be called from any thread.
+/// dropAll(), stall(), resume() and for stopping. The public functions may be called from any thread.
 class TcpProxy {
   public:
     /// Listens on 127.0.0.1 at a free port (bind port 0) and forwards each accepted connection to
@@ -49,6 +49,14 @@ class TcpProxy {
     /// they are closed, so the clients' next call fails. New connections are accepted as before.
     void dropAll();
 
+    /// Stops forwarding in both directions on every connection, without closing any, as a hung middlebox or a
+    /// partitioned network would: bytes already read wait in the proxy, further bytes in the sockets' buffers (the
+    /// proxy stops reading), and new connections wait in the listen backlog (their TCP handshake completes, nothing
+    /// more). Returns once the proxy thread forwards no more. resume() goes on where it stopped.
+    void stall();
+    /// Forwards again after stall(), everything that waited included. Returns once the proxy thread took it.
+    void resume();
+
     /// A line per client→server message seen so far, in order, over all connections: "startup", "SSLRequest",
     /// "GSSENCRequest", "CancelRequest", "Q <sql>", "P \"<statement>\" <sql>", "B \"<portal>\" \"<statement>\"",
     /// "E \"<portal>\"", "C S|P \"<name>\"", "D S|P \"<name>\"", otherwise the type letter ("S", "H", "X", "d",
@@ -63,6 +71,7 @@ class TcpProxy {
     void acceptClients();
     void closeAll();
     void recordMessage(std::string line);
+    void setStalled(bool stalled);
 
     int listen_fd_ = -1;
     int wake_fd_ = -1;
@@ -74,9 +83,11 @@ class TcpProxy {
     std::atomic<bool> stopping_{false};
 
     std::mutex mutex_;
-    std::condition_variable drop_done_;
+    std::condition_variable drop_done_;  ///< a dropAll() or a stall()/resume() took effect
     std::uint64_t drops_requested_ = 0;  ///< guarded by mutex_
     std::uint64_t drops_done_ = 0;       ///< guarded by mutex_
+    bool stall_wanted_ = false;          ///< guarded by mutex_
+    bool stalled_ = false;               ///< guarded by mutex_; read by the proxy thread as it polls
 
     mutable std::mutex log_mutex_;
     std::vector<std::string> log_;  ///< guarded by log_mutex_

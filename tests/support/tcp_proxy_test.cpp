@@ -1,11 +1,13 @@
 // TcpProxy (tests/support/tcp_proxy.h) between real clients (libpq, psqlODBC through unixODBC) and the test
 // PostgreSQL cluster: traffic passes unchanged, an armed COMMIT is committed by the server while the client gets an
-// error, and dropAll() breaks open connections.
+// error, dropAll() breaks open connections, and stall() holds every byte until resume().
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 #include <sql.h>
 #include <sqlext.h>
+
+#include <poll.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -254,6 +256,49 @@ TEST_F(TcpProxyTest, LibpqDropAllFailsTheNextCall) {
     PgConnection fresh = connect();  // new connections are accepted as before
     PgResult one = ok(fresh.get(), "SELECT 1");
     EXPECT_STREQ(PQgetvalue(one.get(), 0, 0), "1");
+}
+
+// Drives a connection started with PQconnectStart for up to `wait_ms` per step; its last polling status.
+PostgresPollingStatusType pollConnection(PGconn* connection, int wait_ms) {
+    auto status = PGRES_POLLING_WRITING;
+    while (status != PGRES_POLLING_OK && status != PGRES_POLLING_FAILED) {
+        pollfd ready{PQsocket(connection), static_cast<short>(status == PGRES_POLLING_READING ? POLLIN : POLLOUT), 0};
+        if (::poll(&ready, 1, wait_ms) <= 0) {
+            return status;  // nothing came in time
+        }
+        status = PQconnectPoll(connection);
+    }
+    return status;
+}
+
+TEST_F(TcpProxyTest, LibpqStallHoldsEveryByteWithoutClosingAndResumeDeliversThem) {
+    PgConnection connection = connect();
+    ok(connection.get(), "CREATE TABLE items (id int PRIMARY KEY)");
+    proxy_->stall();
+
+    // A query sent now reaches neither the server nor gets an answer, and the connection stays open.
+    ASSERT_EQ(PQsendQuery(connection.get(), "INSERT INTO items VALUES (1)"), 1);
+    ASSERT_EQ(PQflush(connection.get()), 0);
+    pollfd answer{PQsocket(connection.get()), POLLIN, 0};
+    EXPECT_EQ(::poll(&answer, 1, 500), 0) << "the stalled proxy let something through (or closed the connection)";
+    EXPECT_EQ(PQstatus(connection.get()), CONNECTION_OK);
+    EXPECT_EQ(settledCount("items"), 0) << "the INSERT reached the server";
+    // A new connection gets its TCP handshake (the listen backlog), and no further.
+    PgConnection later(PQconnectStart(connInfo(proxy_->port()).c_str()), &PQfinish);
+    ASSERT_NE(PQstatus(later.get()), CONNECTION_BAD) << PQerrorMessage(later.get());
+    EXPECT_EQ(pollConnection(later.get(), 500), PGRES_POLLING_READING) << "its startup was not answered";
+
+    proxy_->resume();
+    PgResult inserted(PQgetResult(connection.get()), &PQclear);
+    EXPECT_EQ(PQresultStatus(inserted.get()), PGRES_COMMAND_OK) << PQerrorMessage(connection.get());
+    while (PGresult* rest = PQgetResult(connection.get())) {
+        PQclear(rest);
+    }
+    EXPECT_EQ(settledCount("items"), 1);
+    EXPECT_EQ(pollConnection(later.get(), 10000), PGRES_POLLING_OK) << PQerrorMessage(later.get());
+    PgResult one = ok(later.get(), "SELECT count(*) FROM items");
+    EXPECT_STREQ(PQgetvalue(one.get(), 0, 0), "1");
+    EXPECT_THAT(proxy_->clientMessages(), ::testing::Contains("Q INSERT INTO items VALUES (1)"));
 }
 
 TEST_F(TcpProxyTest, LibpqDestroyingTheProxyClosesItsConnections) {

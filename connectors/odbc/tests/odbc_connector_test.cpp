@@ -1,5 +1,13 @@
 #include "connectors/odbc/odbc_connector.h"
 
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -388,6 +396,98 @@ TEST(OdbcConnectorPostgres, ConnectionKilledMidReadIsATransientError) {
     const auto again = session.value()->next(batch);
     ASSERT_FALSE(again.ok());
     EXPECT_EQ(again.error().kind, ErrorKind::Transient);
+}
+
+// The TCP sockets of this process connected to `port` on the loopback interface.
+std::vector<int> socketsTo(int port) {
+    std::vector<int> out;
+    DIR* dir = ::opendir("/proc/self/fd");
+    if (dir == nullptr) {
+        return out;
+    }
+    while (const dirent* entry = ::readdir(dir)) {
+        const int fd = std::atoi(entry->d_name);
+        sockaddr_storage peer{};
+        socklen_t length = sizeof peer;
+        if (entry->d_name[0] == '.' || fd == ::dirfd(dir) ||
+            ::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &length) != 0) {
+            continue;
+        }
+        const int peer_port = peer.ss_family == AF_INET    ? ntohs(reinterpret_cast<sockaddr_in*>(&peer)->sin_port)
+                              : peer.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&peer)->sin6_port)
+                                                           : -1;
+        if (peer_port == port) {
+            out.push_back(fd);
+        }
+    }
+    ::closedir(dir);
+    return out;
+}
+
+int intOption(int fd, int level, int name) {
+    int value = -1;
+    socklen_t length = sizeof value;
+    return ::getsockopt(fd, level, name, &value, &length) == 0 ? value : -1;
+}
+
+TEST(OdbcConnectorPostgres, ItsConnectionsNoticeADeadLinkWithinAMinute) {
+    // A dead link (a peer gone, a firewall dropping the connection's packets) is only noticed through TCP: keepalive
+    // probes after 30 s of silence and a user timeout of 60 s, instead of Linux's 2 h 11 min. Read on the very socket
+    // psqlODBC's libpq opened for the session.
+    ErpDatabase erp(Backend::Postgres);
+    syncline::testing::TestPostgres pg;
+    connector::StreamConfig stream;
+    stream.stream = "products";
+    stream.batch_size = 10;
+    stream.query = "SELECT ('A' || g)::varchar(20) AS ItemCode FROM generate_series(1, 1000) AS g";
+    stream.fields = {{"sku", "ItemCode", FieldType::Code, "", std::nullopt}};
+    OdbcConnector odbc({erp.connectionString(), std::chrono::seconds(10), std::chrono::seconds(60), {stream}});
+    auto session = odbc.open("products", PullMode::Full, std::nullopt);
+    ASSERT_TRUE(session.ok()) << session.error().describe();
+    const auto sockets = socketsTo(pg.port());
+    ASSERT_FALSE(sockets.empty()) << "the session's connection to port " << pg.port() << " was not found";
+    for (const int fd : sockets) {
+        EXPECT_EQ(intOption(fd, SOL_SOCKET, SO_KEEPALIVE), 1);
+        EXPECT_EQ(intOption(fd, IPPROTO_TCP, TCP_KEEPIDLE), 30);
+        EXPECT_EQ(intOption(fd, IPPROTO_TCP, TCP_KEEPINTVL), 10);
+        EXPECT_EQ(intOption(fd, IPPROTO_TCP, TCP_KEEPCNT), 3);
+        EXPECT_EQ(intOption(fd, IPPROTO_TCP, TCP_USER_TIMEOUT), 60000);
+    }
+    RecordBatch batch;
+    const auto first = session.value()->next(batch);
+    ASSERT_TRUE(first.ok()) << first.error().describe();
+    EXPECT_EQ(batch.size(), 10u);
+}
+
+TEST(OdbcConnectorPostgres, KeepaliveSettingsOfTheUserAreKeptAndTheConnectionStillWorks) {
+    // psqlODBC refuses a pqopt whose keepalives_idle contradicts its own KeepaliveTime: ours is left out then.
+    ErpDatabase erp(Backend::Postgres);
+    syncline::testing::TestPostgres pg;
+    OdbcConnector odbc(
+        {erp.connectionString() + "KeepaliveTime=45;", std::chrono::seconds(10), std::chrono::seconds(60), {}});
+    const auto checked = odbc.check();
+    ASSERT_TRUE(checked.ok()) << checked.error().describe();
+}
+
+TEST(OdbcConnectorPostgres, AnExecutionTheServerDoesNotTimeOutIsCancelledAfterTheQueryTimeout) {
+    // psqlODBC enforces the query timeout with the server's statement_timeout, unless IgnoreTimeout=1 (set behind a
+    // pooler in transaction mode, where a SET leaks to other clients). The sleep stands for any execution the server
+    // does not end by itself (a lock wait, a runaway plan): the watchdog cancels it.
+    ErpDatabase erp(Backend::Postgres);
+    connector::StreamConfig stream;
+    stream.stream = "products";
+    stream.batch_size = 10;
+    stream.query = "SELECT ('A' || g)::varchar(20) AS ItemCode FROM generate_series(1, 10) AS g, pg_sleep(3600)";
+    stream.fields = {{"sku", "ItemCode", FieldType::Code, "", std::nullopt}};
+    OdbcConnector odbc(
+        {erp.connectionString() + "IgnoreTimeout=1;", std::chrono::seconds(10), std::chrono::seconds(1), {stream}});
+    const auto session = odbc.open("products", PullMode::Full, std::nullopt);
+    ASSERT_FALSE(session.ok()) << "the query returned rows: it was not held";
+    EXPECT_EQ(session.error().kind, ErrorKind::Transient) << session.error().describe();
+    EXPECT_EQ(session.error().code, "57014");
+    EXPECT_THAT(session.error().message,
+                ::testing::HasSubstr("stream 'products': the ERP did not answer within 1 s (the query timeout); "
+                                     "the statement was cancelled"));
 }
 
 TEST(OdbcConnectorDsn, StreamingSettingsOfADsnAreKept) {

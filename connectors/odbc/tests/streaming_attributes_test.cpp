@@ -66,5 +66,42 @@ TEST(WithStreamingAttributes, LeavesOtherDriversAlone) {
     EXPECT_EQ(withStreamingAttributes(other, 5000), other);
 }
 
+constexpr const char* kLinkOptions =
+    "pqopt={keepalives_idle=30 keepalives_interval=10 keepalives_count=3 tcp_user_timeout=60000};";
+
+TEST(WithLinkAttributes, AddsKeepaliveAndUserTimeoutForPsqlOdbcThroughPqopt) {
+    EXPECT_EQ(withLinkAttributes("Driver={PostgreSQL Unicode};Server=db;UID=erp;PWD=s"),
+              std::string("Driver={PostgreSQL Unicode};Server=db;UID=erp;PWD=s;") + kLinkOptions);
+    LinkSettings quick;
+    quick.keepalive_idle = std::chrono::seconds(5);
+    quick.keepalive_interval = std::chrono::seconds(2);
+    quick.keepalive_count = 4;
+    quick.user_timeout = std::chrono::seconds(12);
+    EXPECT_EQ(withLinkAttributes("Driver={PostgreSQL ANSI};Server=db;", quick),
+              "Driver={PostgreSQL ANSI};Server=db;pqopt={keepalives_idle=5 keepalives_interval=2 keepalives_count=4 "
+              "tcp_user_timeout=12000};");
+}
+
+TEST(WithLinkAttributes, NeverOverridesWhatTheUserSet) {
+    // The user's own libpq options: all theirs.
+    const std::string own = "Driver={PostgreSQL Unicode};Server=db;pqopt={sslrootcert=/etc/erp.pem}";
+    EXPECT_EQ(withLinkAttributes(own), own);
+    EXPECT_EQ(withLinkAttributes("Driver={PostgreSQL Unicode};D5={keepalives=0}"),
+              "Driver={PostgreSQL Unicode};D5={keepalives=0}");
+    // psqlODBC's own keepalive settings: the matching libpq option is left out (psqlODBC refuses a contradiction).
+    EXPECT_EQ(withLinkAttributes("Driver={PostgreSQL Unicode};KeepaliveTime=120"),
+              "Driver={PostgreSQL Unicode};KeepaliveTime=120;pqopt={keepalives_interval=10 keepalives_count=3 "
+              "tcp_user_timeout=60000};");
+    EXPECT_EQ(withLinkAttributes("Driver={PostgreSQL Unicode};d1=120;D2=20;"),
+              "Driver={PostgreSQL Unicode};d1=120;D2=20;pqopt={keepalives_count=3 tcp_user_timeout=60000};");
+}
+
+TEST(WithLinkAttributes, LeavesOtherDriversAlone) {
+    for (const std::string other : {"Driver={ODBC Driver 18 for SQL Server};Server=db;UID=sa;PWD=x",
+                                    "Driver=SQLite3;Database=/tmp/erp.db;", "DSN=no_such_dsn_anywhere"}) {
+        EXPECT_EQ(withLinkAttributes(other), other);
+    }
+}
+
 }  // namespace
 }  // namespace syncline::odbc

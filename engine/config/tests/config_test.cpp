@@ -115,6 +115,20 @@ TEST_F(ConfigTest, WrongTypeAndRangeAreReported) {
     EXPECT_THAT(issues[1].message, HasSubstr("out of range; allowed: 1 to 600"));
 }
 
+TEST_F(ConfigTest, EveryRunHasADeadlineOfTwoHoursUnlessSet) {
+    const std::string webstore = "[webstore]\npath = \"x.db\"\n";
+    EXPECT_EQ(load(write(webstore)).sync.run_timeout_s, 7200);
+    EXPECT_EQ(load(write(webstore + "[sync]\nrun_timeout_s = 900\n")).sync.run_timeout_s, 900);
+    for (const std::string bad : {"0", "604801", "\"2h\""}) {
+        const auto issues = issuesOf(webstore + "[sync]\nrun_timeout_s = " + bad + "\n");
+        ASSERT_EQ(issues.size(), 1u) << bad;
+        EXPECT_EQ(issues[0].key, "sync.run_timeout_s");
+        EXPECT_EQ(issues[0].line, 4);
+        EXPECT_THAT(issues[0].message,
+                    ::testing::AnyOf(HasSubstr("out of range; allowed: 1 to 604800"), HasSubstr("must be an integer")));
+    }
+}
+
 TEST_F(ConfigTest, AllIssuesAreReportedNotOnlyTheFirst) {
     const auto issues = issuesOf("[log]\nlevel = \"loud\"\nformat = \"xml\"\n[webstore]\nbackend = \"sqlite\"\n");
     ASSERT_EQ(issues.size(), 3u);
