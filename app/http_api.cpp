@@ -2,21 +2,13 @@
 
 #include <sodium.h>
 
-#include <Poco/Net/HTMLForm.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/NetException.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/SocketAddress.h>
-#include <Poco/ThreadPool.h>
+#include <Poco/Net/HTTPResponse.h>
 #include <Poco/URI.h>
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "app/auth_failures.h"
+#include "app/http_server.h"
 #include "engine/model/decimal.h"
 #include "engine/pricing/price_json.h"
 
@@ -26,8 +18,6 @@ namespace {
 
 using nlohmann::json;
 using Poco::Net::HTTPResponse;
-using Poco::Net::HTTPServerRequest;
-using Poco::Net::HTTPServerResponse;
 
 /// An HTTP error for the client: status, a problem kind and a sentence.
 struct Problem {
@@ -35,32 +25,20 @@ struct Problem {
     std::string kind;
     std::string detail;
     json extra = json::object();
+    std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
-void send(HTTPServerResponse& response, HTTPResponse::HTTPStatus status, const json& body,
-          const std::string& content_type = "application/json") {
-    const std::string text = body.dump();
-    response.setStatusAndReason(status);
-    response.setContentType(content_type);
-    response.setContentLength64(static_cast<Poco::Int64>(text.size()));
-    response.set("Cache-Control", "no-store");
-    response.send() << text;
+HttpReply jsonReply(const json& body) {
+    HttpReply reply;
+    reply.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    reply.headers.emplace_back("Cache-Control", "no-store");
+    return reply;
 }
 
-void sendProblem(HTTPServerResponse& response, const Problem& p) {
-    json body = {{"type", "urn:syncline:problem:" + p.kind},
-                 {"title", HTTPResponse::getReasonForStatus(p.status)},
-                 {"status", static_cast<int>(p.status)},
-                 {"kind", p.kind},
-                 {"detail", p.detail}};
-    body.update(p.extra);
-    if (p.status == HTTPResponse::HTTP_UNAUTHORIZED) {
-        response.set("WWW-Authenticate", "Bearer realm=\"syncline\"");
-    }
-    if (p.status == HTTPResponse::HTTP_SERVICE_UNAVAILABLE) {
-        response.set("Retry-After", "1");
-    }
-    send(response, p.status, body, "application/problem+json");
+HttpReply replyOf(const Problem& p) {
+    auto reply = problemReply(static_cast<int>(p.status), p.kind, p.detail, p.extra);
+    reply.headers.insert(reply.headers.end(), p.headers.begin(), p.headers.end());
+    return reply;
 }
 
 Problem problemOf(const pricing::PricingError& e) {
@@ -157,94 +135,106 @@ pricing::CartRequest cartOf(const json& body) {
     return cart;
 }
 
-class PricingHandler : public Poco::Net::HTTPRequestHandler {
-  public:
-    PricingHandler(PricingService& service, const config::ApiConfig& api) : service_(service), api_(api) {}
+HttpReply livez() {
+    return jsonReply({{"status", "ok"}});
+}
 
-    void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
+bool isLivez(const std::string& target) {
+    return target.substr(0, target.find_first_of("?#")) == "/livez";
+}
+
+}  // namespace
+
+/// The routes of the pricing API, run by the server's workers on whole requests.
+class HttpPricingServer::Routes {
+  public:
+    Routes(PricingService& service, config::ApiConfig api, AuthFailureLog& failures)
+        : service_(service), api_(std::move(api)), failures_(failures) {}
+
+    HttpReply handle(const HttpRequest& request) {
         try {
-            route(request, response);
+            return route(request);
         } catch (const Problem& p) {
-            sendProblem(response, p);
+            return replyOf(p);
         } catch (const pricing::PricingError& e) {
-            sendProblem(response, problemOf(e));
+            return replyOf(problemOf(e));
         } catch (const PricingUnavailable& e) {
             spdlog::warn("pricing API: {}", e.what());
-            sendProblem(response, {HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "unavailable", e.what()});
-        } catch (const std::exception& e) {
-            spdlog::error("pricing API: {} {}: {}", request.getMethod(), request.getURI(), e.what());
-            if (!response.sent()) {
-                sendProblem(response, {HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal", "see the server log"});
-            }
+            return replyOf({HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "unavailable", e.what()});
         }
     }
 
   private:
-    void route(HTTPServerRequest& request, HTTPServerResponse& response) {
-        const Poco::URI uri(request.getURI());
-        const std::string& path = uri.getPath();
-        const std::string& method = request.getMethod();
+    HttpReply route(const HttpRequest& request) {
+        const auto target = parseTarget(request.head.getURI());
+        const std::string& path = target.uri.getPath();
+        const std::string& method = request.head.getMethod();
         if (path == "/livez") {
-            send(response, HTTPResponse::HTTP_OK, {{"status", "ok"}});
-            return;
+            return livez();
         }
         if (path == "/api/v1/prices/cart") {
-            allow(method, "POST", response);
+            allow(method, "POST");
             authorize(request);
-            cart(request, response);
-        } else if (path == "/api/v1/prices/explain") {
-            allow(method, "GET", response);
+            return cart(request);
+        }
+        if (path == "/api/v1/prices/explain") {
+            allow(method, "GET");
             authorize(request);
-            explain(uri, response);
-        } else {
-            throw Problem{HTTPResponse::HTTP_NOT_FOUND, "not_found",
-                          "no such resource: " + path + " (POST /api/v1/prices/cart, GET /api/v1/prices/explain)"};
+            return explain(target.query);
+        }
+        throw Problem{HTTPResponse::HTTP_NOT_FOUND, "not_found",
+                      "no such resource: " + path + " (POST /api/v1/prices/cart, GET /api/v1/prices/explain)"};
+    }
+
+    struct Target {
+        Poco::URI uri;
+        Poco::URI::QueryParameters query;
+    };
+
+    // A malformed percent-encoding (%ZZ) in the path or the query is the client's error.
+    static Target parseTarget(const std::string& text) {
+        try {
+            Target target{Poco::URI(text), {}};
+            target.query = target.uri.getQueryParameters();
+            return target;
+        } catch (const Poco::SyntaxException& e) {
+            throw badRequest("the request's URI is not valid: " + e.message());
         }
     }
 
-    static void allow(const std::string& method, const std::string& allowed, HTTPServerResponse& response) {
+    static void allow(const std::string& method, const std::string& allowed) {
         if (method != allowed) {
-            response.set("Allow", allowed);
-            throw Problem{HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "use " + allowed};
+            throw Problem{HTTPResponse::HTTP_METHOD_NOT_ALLOWED,
+                          "method_not_allowed",
+                          "use " + allowed,
+                          json::object(),
+                          {{"Allow", allowed}}};
         }
     }
 
-    void authorize(const HTTPServerRequest& request) const {
-        const std::string header = request.get("Authorization", "");
+    void authorize(const HttpRequest& request) const {
+        const std::string header = request.head.get("Authorization", "");
         const std::string prefix = "Bearer ";
         const std::string& token = api_.token.reveal();
         const bool ok = header.size() == prefix.size() + token.size() &&
                         header.compare(0, prefix.size(), prefix) == 0 &&
                         sodium_memcmp(header.data() + prefix.size(), token.data(), token.size()) == 0;
         if (!ok) {
+            failures_.record("http", request.peer, header.empty() ? "no token" : "wrong token");
             throw Problem{HTTPResponse::HTTP_UNAUTHORIZED, "unauthorized",
                           header.empty() ? "send the API token: Authorization: Bearer <token>"
                                          : "the token is not this server's API token"};
         }
     }
 
-    std::string body(HTTPServerRequest& request) const {
-        if (request.getChunkedTransferEncoding() || !request.hasContentLength()) {
+    HttpReply cart(const HttpRequest& request) {
+        // The server has read the whole body, bounded by max_request_bytes; a body it could not size is refused.
+        if (!request.head.hasContentLength()) {
             throw Problem{HTTPResponse::HTTP_LENGTH_REQUIRED, "length_required", "send the body with a Content-Length"};
         }
-        const auto length = request.getContentLength64();
-        if (length > api_.max_request_bytes) {
-            throw Problem{HTTPResponse::HTTP_REQUESTENTITYTOOLARGE, "too_large",
-                          "the body has " + std::to_string(length) + " bytes; at most " +
-                              std::to_string(api_.max_request_bytes) + " are accepted ([api] max_request_bytes)"};
-        }
-        std::string text(static_cast<std::size_t>(length), '\0');
-        request.stream().read(text.data(), length);
-        if (request.stream().gcount() != length) {
-            throw badRequest("the body ended before its Content-Length");
-        }
-        return text;
-    }
-
-    void cart(HTTPServerRequest& request, HTTPServerResponse& response) {
         json parsed;
         try {
-            parsed = json::parse(body(request));
+            parsed = json::parse(request.body);
         } catch (const json::parse_error& e) {
             throw badRequest(std::string("the body is not JSON: ") + e.what());
         }
@@ -257,12 +247,12 @@ class PricingHandler : public Poco::Net::HTTPRequestHandler {
             }
         }
         out["provenance"] = provenanceJson(answer.provenance);
-        send(response, HTTPResponse::HTTP_OK, out);
+        return jsonReply(out);
     }
 
-    void explain(const Poco::URI& uri, HTTPServerResponse& response) {
+    HttpReply explain(const Poco::URI::QueryParameters& parameters) {
         std::map<std::string, std::string> query;
-        for (const auto& [key, value] : uri.getQueryParameters()) {
+        for (const auto& [key, value] : parameters) {
             query[key] = value;
         }
         const auto need = [&](const std::string& key) {
@@ -287,50 +277,36 @@ class PricingHandler : public Poco::Net::HTTPRequestHandler {
         const auto answer = service_.explain(r);
         auto out = pricing::quoteJson(answer.quote);
         out["provenance"] = provenanceJson(answer.provenance);
-        send(response, HTTPResponse::HTTP_OK, out);
+        return jsonReply(out);
     }
 
     PricingService& service_;
-    const config::ApiConfig& api_;
+    const config::ApiConfig api_;
+    AuthFailureLog& failures_;
 };
 
-class Factory : public Poco::Net::HTTPRequestHandlerFactory {
-  public:
-    Factory(PricingService& service, config::ApiConfig api) : service_(service), api_(std::move(api)) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override {
-        return new PricingHandler(service_, api_);
-    }
-
-  private:
-    PricingService& service_;
-    config::ApiConfig api_;
-};
-
-}  // namespace
-
-HttpPricingServer::HttpPricingServer(PricingService& service, const config::ApiConfig& api) {
+HttpPricingServer::HttpPricingServer(PricingService& service, const config::ApiConfig& api, AuthFailureLog& failures)
+    : routes_(std::make_unique<Routes>(service, api, failures)) {
     if (sodium_init() < 0) {
         throw std::runtime_error("libsodium cannot be initialised");
     }
-    Poco::Net::ServerSocket socket;
-    try {
-        socket.bind(Poco::Net::SocketAddress(api.bind, static_cast<Poco::UInt16>(api.http_port)), true);
-        socket.listen(64);
-    } catch (const Poco::Exception& e) {
-        throw std::runtime_error("the HTTP pricing API cannot listen on " + api.bind + ":" +
-                                 std::to_string(api.http_port) + ": " + e.displayText());
-    }
-    port_ = socket.address().port();
-    auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(api.max_connections);
-    params->setMaxQueued(api.max_connections * 4);
-    params->setKeepAlive(true);
-    params->setMaxKeepAliveRequests(1000);
-    params->setKeepAliveTimeout(Poco::Timespan(30, 0));
-    params->setTimeout(Poco::Timespan(30, 0));  // a client that stops sending mid-request is dropped
-    params->setServerName("syncline");
-    threads_ = std::make_unique<Poco::ThreadPool>(2, api.max_connections);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(service, api), *threads_, socket, params);
+    HttpServerSettings settings;
+    settings.bind = api.bind;
+    settings.port = api.http_port;
+    settings.workers = api.max_connections;
+    settings.max_open = api.http_max_open_connections;
+    settings.max_per_peer = api.max_connections_per_peer;
+    settings.request_timeout = std::chrono::milliseconds(api.http_request_timeout_ms);
+    settings.max_body_bytes = api.max_request_bytes;
+    // /livez is answered by the I/O thread itself: it says the process serves even while every worker is busy.
+    server_ = std::make_unique<HttpServer>(
+        settings, [routes = routes_.get()](const HttpRequest& request) { return routes->handle(request); },
+        [](const HttpRequest& request) -> std::optional<HttpReply> {
+            if (request.head.getMethod() == "GET" && isLivez(request.head.getURI())) {
+                return livez();
+            }
+            return std::nullopt;
+        });
 }
 
 HttpPricingServer::~HttpPricingServer() {
@@ -339,15 +315,14 @@ HttpPricingServer::~HttpPricingServer() {
 
 void HttpPricingServer::start() {
     server_->start();
-    running_ = true;
 }
 
 void HttpPricingServer::stop(bool finish_requests) {
-    if (running_) {
-        server_->stopAll(!finish_requests);
-        threads_->joinAll();
-        running_ = false;
-    }
+    server_->stop(finish_requests);
+}
+
+int HttpPricingServer::port() const {
+    return server_->port();
 }
 
 }  // namespace syncline::app

@@ -5,41 +5,37 @@
 #include "app/pricing_service.h"
 #include "engine/config/config.h"
 
-namespace Poco {
-class ThreadPool;
-namespace Net {
-class HTTPServer;
-}
-}  // namespace Poco
-
 namespace syncline::app {
+
+class AuthFailureLog;
+class HttpServer;
 
 /// The pricing API as JSON over HTTP on [api] bind:http_port (docs/pricing.md, "HTTP API"):
 ///   POST /api/v1/prices/cart      a cart's prices
 ///   GET  /api/v1/prices/explain   one line with every candidate rule (?customer=&sku=&quantity=&date=&currency=)
-///   GET  /livez                   200 while the process serves (no token)
-/// Every /api/ request needs "Authorization: Bearer <token>". Errors are application/problem+json. A body larger
-/// than max_request_bytes is refused (413) before it is read; one without a Content-Length gets 411.
+///   GET  /livez                   200 while the process serves (no token), answered without a worker
+/// Every /api/ request needs "Authorization: Bearer <token>"; a failure is told to `failures`. Errors are
+/// application/problem+json. A body larger than max_request_bytes is refused (413) before it is read; one without a
+/// Content-Length gets 411. Connections, deadlines and per-address limits: app/http_server.h.
 class HttpPricingServer {
   public:
     /// Binds the port (throws std::runtime_error naming the address when it cannot); serving starts with start().
-    HttpPricingServer(PricingService& service, const config::ApiConfig& api);
+    HttpPricingServer(PricingService& service, const config::ApiConfig& api, AuthFailureLog& failures);
     ~HttpPricingServer();
     HttpPricingServer(const HttpPricingServer&) = delete;
     HttpPricingServer& operator=(const HttpPricingServer&) = delete;
 
     void start();
     /// Stops accepting. With `finish_requests`, each connection's request in flight is answered before its socket
-    /// closes (a client still sending its request holds this up to the request timeout, 30 s); without, the
-    /// connections are shut down at once. Then waits for the connection threads.
+    /// closes (a client still sending its request holds this up to [api] http_request_timeout_ms); without, the
+    /// connections are closed at once. Then waits for the requests being handled.
     void stop(bool finish_requests = false);
-    int port() const { return port_; }
+    int port() const;
 
   private:
-    std::unique_ptr<Poco::ThreadPool> threads_;
-    std::unique_ptr<Poco::Net::HTTPServer> server_;
-    int port_ = 0;
-    bool running_ = false;
+    class Routes;
+    std::unique_ptr<Routes> routes_;
+    std::unique_ptr<HttpServer> server_;
 };
 
 }  // namespace syncline::app

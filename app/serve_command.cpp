@@ -24,6 +24,7 @@
 #include <Poco/Data/Session.h>
 #include <spdlog/spdlog.h>
 
+#include "app/auth_failures.h"
 #include "app/commands.h"
 #include "app/exit_codes.h"
 #include "app/http_api.h"
@@ -112,6 +113,10 @@ std::string apiBasis(const config::Config& c) {
         << a.max_connections << '\n'
         << a.max_request_bytes << '\n'
         << a.max_cart_lines << '\n'
+        << a.max_connections_per_peer << '\n'
+        << a.http_max_open_connections << '\n'
+        << a.http_request_timeout_ms << '\n'
+        << a.thrift_first_frame_timeout_ms << '\n'
         << p.max_age_s << '\n'
         << p.cache_items << '\n'
         << p.cache_check_ms << '\n'
@@ -163,6 +168,7 @@ class Daemon {
     std::mt19937 random_{std::random_device{}()};
     // The pricing APIs ([api]); a reload that changes what they are built from restarts them.
     std::unique_ptr<PricingService> pricing_;
+    std::unique_ptr<AuthFailureLog> auth_failures_;
     std::unique_ptr<HttpPricingServer> http_;
     std::unique_ptr<ThriftPricingServer> thrift_;
     std::optional<config::Config> api_config_;  ///< what the running APIs were built from; none while they are off
@@ -513,14 +519,15 @@ void Daemon::startApis(const config::Config& config) {
     const auto& api = config.api;
     pricing_ = std::make_unique<PricingService>(config.webstore, config.pricing.max_age_s, api.max_cart_lines,
                                                 makeLivePrices(config), makePriceCache(config.pricing));
+    auth_failures_ = std::make_unique<AuthFailureLog>(config.webstore);
     try {
         if (api.http_port != 0) {
-            http_ = std::make_unique<HttpPricingServer>(*pricing_, api);
+            http_ = std::make_unique<HttpPricingServer>(*pricing_, api, *auth_failures_);
             http_->start();
             spdlog::info("pricing API: JSON over HTTP on {}:{}", api.bind, http_->port());
         }
         if (api.thrift_port != 0) {
-            thrift_ = std::make_unique<ThriftPricingServer>(*pricing_, api);
+            thrift_ = std::make_unique<ThriftPricingServer>(*pricing_, api, *auth_failures_);
             thrift_->start();
             spdlog::info("pricing API: Thrift PricingService on {}:{}", api.bind, thrift_->port());
         }
@@ -541,6 +548,7 @@ void Daemon::stopApis(bool finish_requests) {
     }
     http_.reset();
     thrift_.reset();
+    auth_failures_.reset();  // tells the failures it still counts
     pricing_.reset();
     api_config_.reset();
 }

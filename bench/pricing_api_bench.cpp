@@ -26,6 +26,7 @@
 #include <thrift/transport/TBufferTransports.h>
 #include <thrift/transport/TSocket.h>
 
+#include "app/auth_failures.h"
 #include "app/pricing_service.h"
 #include "app/pricing_thrift.h"
 #include "engine/pricing/price_resolver.h"
@@ -129,6 +130,7 @@ int main(int argc, char** argv) {
         config::ApiConfig api;
         api.token = config::Secret(kToken, "bench");
         api.max_connections = clients;
+        api.max_connections_per_peer = clients;  // every client comes from 127.0.0.1
         config::PricingConfig pricing_config;
         pricing_config.cache_items = cache_items;
         const auto cache = app::makePriceCache(pricing_config);
@@ -145,7 +147,8 @@ int main(int argc, char** argv) {
             }
         }
         const auto warmed = cache ? cache->stats() : pricing::PriceCacheStats{};
-        app::ThriftPricingServer server(service, api);
+        app::AuthFailureLog failures(settings);
+        app::ThriftPricingServer server(service, api, failures);
         server.start();
 
         std::vector<std::vector<double>> latencies(static_cast<std::size_t>(clients));

@@ -600,6 +600,10 @@ void readApi(Reader& r, ApiConfig& api) {
     api.max_connections = static_cast<int>(r.integer("api.max_connections", 64));
     api.max_request_bytes = static_cast<int>(r.integer("api.max_request_bytes", 1048576));
     api.max_cart_lines = static_cast<int>(r.integer("api.max_cart_lines", 500));
+    api.max_connections_per_peer = static_cast<int>(r.integer("api.max_connections_per_peer", 16));
+    api.http_max_open_connections = static_cast<int>(r.integer("api.http_max_open_connections", 512));
+    api.http_request_timeout_ms = static_cast<int>(r.integer("api.http_request_timeout_ms", 10000));
+    api.thrift_first_frame_timeout_ms = static_cast<int>(r.integer("api.thrift_first_frame_timeout_ms", 5000));
     if (api.enabled() && r.node("api.token_env") == nullptr && r.node("api.token_file") == nullptr) {
         r.issue(nullptr, "api.token_env",
                 "an API is on (api.http_port or api.thrift_port), so it needs a token: set api.token_env or "

@@ -86,10 +86,14 @@ struct ApiConfig {
     std::string bind = "127.0.0.1";
     int http_port = 0;
     int thrift_port = 0;
-    Secret token;  ///< required when a port is set
-    int max_connections = 64;
+    Secret token;              ///< required when a port is set
+    int max_connections = 64;  ///< requests served at once per API (HTTP: workers; Thrift: connections)
     int max_request_bytes = 1048576;
     int max_cart_lines = 500;
+    int max_connections_per_peer = 16;         ///< per API, per client address (IPv6: per /64)
+    int http_max_open_connections = 512;       ///< HTTP connections open at once, idle or not
+    int http_request_timeout_ms = 10000;       ///< an HTTP request's header and body must arrive whole within this
+    int thrift_first_frame_timeout_ms = 5000;  ///< a Thrift connection's first call must arrive whole within this
 
     bool enabled() const { return http_port != 0 || thrift_port != 0; }
 };

@@ -140,7 +140,16 @@ const std::vector<KeySpec>& configSchema() {
         str("api.token_env", "name of the environment variable holding the API token (required when an API is on)"),
         str("api.token_file", "file holding the API token (first line)"),
         integer("api.max_connections", 1, 1024,
-                "clients served at once per API, each on its own thread; more wait (default 64)"),
+                "requests served at once per API, each on a thread (Thrift: connections); more wait (default 64)"),
+        integer("api.max_connections_per_peer", 1, 65536,
+                "connections one client address (IPv6: one /64) may hold open per API; more are refused (default 16)"),
+        integer("api.http_max_open_connections", 1, 65536,
+                "HTTP connections open at once, reading, idle or answered; more are refused with 503 (default 512)"),
+        integer("api.http_request_timeout_ms", 100, 600000,
+                "an HTTP request's header and body must arrive whole within this, counted from the connection or the "
+                "previous reply, and a reply must be taken within it; else the connection is closed (default 10000)"),
+        integer("api.thrift_first_frame_timeout_ms", 100, 600000,
+                "a Thrift connection's first call must arrive whole within this; else it is closed (default 5000)"),
         integer("api.max_request_bytes", 1024, 67108864,
                 "a larger request is refused before it is read (HTTP 413; Thrift: the connection is closed); "
                 "default 1048576"),

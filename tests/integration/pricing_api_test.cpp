@@ -20,6 +20,7 @@
 #include <thrift/transport/TSocket.h>
 #include <nlohmann/json.hpp>
 
+#include "app/auth_failures.h"
 #include "app/live_prices.h"
 #include "app/pricing_service.h"
 #include "app/pricing_thrift.h"
@@ -105,7 +106,8 @@ class PricingApi : public ::testing::Test {
         ThriftServer() { server.start(); }
         config::ApiConfig api = apiConfig();
         app::PricingService service{settings(), 93600, api.max_cart_lines};
-        app::ThriftPricingServer server{service, api};
+        app::AuthFailureLog failures{settings()};
+        app::ThriftPricingServer server{service, api, failures};
     };
 
     static config::ApiConfig apiConfig() {

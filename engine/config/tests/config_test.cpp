@@ -162,6 +162,39 @@ TEST_F(ConfigTest, AnApiNeedsATokenFromTheEnvironmentOrAFileNeverFromTheFile) {
     EXPECT_FALSE(load(write("[webstore]\nbackend = \"sqlite\"\npath = \"w.db\"\n")).api.enabled());
 }
 
+// The bounds against slow, idle and greedy clients (issue 19, D6 and D7): defaults, the admin's values, and a value out
+// of range named with what is allowed.
+TEST_F(ConfigTest, TheApisLimitsAgainstSlowAndIdleClientsHaveDefaultsAndRanges) {
+    std::ofstream(dir_ / "token") << "t0ken\n";
+    const std::string base =
+        "[webstore]\nbackend = \"sqlite\"\npath = \"w.db\"\n[api]\nhttp_port = 8480\ntoken_file = \"token\"\n";
+    const auto defaults = load(write(base)).api;
+    EXPECT_EQ(defaults.max_connections_per_peer, 16);
+    EXPECT_EQ(defaults.http_max_open_connections, 512);
+    EXPECT_EQ(defaults.http_request_timeout_ms, 10000);
+    EXPECT_EQ(defaults.thrift_first_frame_timeout_ms, 5000);
+
+    const auto set = load(write(base + "max_connections_per_peer = 4\nhttp_max_open_connections = 2000\n"
+                                       "http_request_timeout_ms = 2500\nthrift_first_frame_timeout_ms = 800\n"))
+                         .api;
+    EXPECT_EQ(set.max_connections_per_peer, 4);
+    EXPECT_EQ(set.http_max_open_connections, 2000);
+    EXPECT_EQ(set.http_request_timeout_ms, 2500);
+    EXPECT_EQ(set.thrift_first_frame_timeout_ms, 800);
+
+    const auto issues = issuesOf(base +
+                                 "max_connections_per_peer = 0\nhttp_request_timeout_ms = 50\n"
+                                 "thrift_first_frame_timeout_ms = \"5s\"\nhttp_max_open_connections = 0\n");
+    ASSERT_EQ(issues.size(), 4u);
+    EXPECT_EQ(issues[0].key, "api.max_connections_per_peer");
+    EXPECT_THAT(issues[0].message, HasSubstr("allowed: 1 to 65536"));
+    EXPECT_EQ(issues[1].key, "api.http_request_timeout_ms");
+    EXPECT_THAT(issues[1].message, HasSubstr("allowed: 100 to 600000"));
+    EXPECT_EQ(issues[2].key, "api.thrift_first_frame_timeout_ms");
+    EXPECT_THAT(issues[2].message, HasSubstr("must be an integer"));
+    EXPECT_EQ(issues[3].key, "api.http_max_open_connections");
+}
+
 TEST_F(ConfigTest, SyntaxErrorHasPosition) {
     const auto issues = issuesOf("[webstore]\nbackend = \"sqlite\npath = 1\n");
     ASSERT_EQ(issues.size(), 1u);
