@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 
@@ -25,14 +27,18 @@ constexpr std::size_t kMaxBuffered = std::size_t{1} << 20;  ///< per direction; 
 constexpr std::size_t kMaxLogLines = 100000;
 constexpr std::size_t kReadChunk = 65536;
 
+using Clock = std::chrono::steady_clock;
+
 std::runtime_error systemError(const std::string& what) {
     return std::runtime_error("TcpProxy: " + what + ": " + std::strerror(errno));
 }
 
-/// Sends what `buffer` holds from `sent` on; false on a broken connection.
-bool sendPending(int fd, std::string& buffer, std::size_t& sent) {
+/// Sends what `buffer` holds from `sent` on, at most `max_bytes` in one write (0: as much as the socket takes, in as
+/// many writes as it takes); false on a broken connection.
+bool sendPending(int fd, std::string& buffer, std::size_t& sent, std::size_t max_bytes = 0) {
     while (sent < buffer.size()) {
-        const ssize_t n = ::send(fd, buffer.data() + sent, buffer.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+        const std::size_t size = max_bytes == 0 ? buffer.size() - sent : std::min(max_bytes, buffer.size() - sent);
+        const ssize_t n = ::send(fd, buffer.data() + sent, size, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n < 0) {
             if (errno == EINTR) {
                 continue;
@@ -40,9 +46,18 @@ bool sendPending(int fd, std::string& buffer, std::size_t& sent) {
             return errno == EAGAIN || errno == EWOULDBLOCK;
         }
         sent += static_cast<std::size_t>(n);
+        if (max_bytes != 0) {
+            break;
+        }
     }
-    buffer.clear();
-    sent = 0;
+    if (sent == buffer.size()) {
+        buffer.clear();
+        sent = 0;
+    } else if (sent >= kReadChunk && sent * 2 >= buffer.size()) {
+        // A fragmented link may never drain its buffer while the source keeps sending: drop what went out.
+        buffer.erase(0, sent);
+        sent = 0;
+    }
     return true;
 }
 
@@ -62,6 +77,27 @@ struct TcpProxy::Connection {
         closeFd(server);
     }
 
+    /// When a direction whose last write was at `written_at` may write again: now, unless fragment() paces it.
+    static Clock::time_point nextWrite(Clock::time_point written_at, const Pace& pace) {
+        return pace.max_bytes == 0 ? Clock::time_point{} : written_at + pace.pause;
+    }
+    /// Writes what waits in `buffer` from `sent` on to `fd`: all the socket takes, or under fragment() one piece
+    /// once the pause since `written_at` has passed. False on a broken connection.
+    static bool forward(int fd, std::string& buffer, std::size_t& sent, Clock::time_point& written_at, const Pace& pace,
+                        Clock::time_point now) {
+        if (sent == buffer.size() || now < nextWrite(written_at, pace)) {
+            return true;
+        }
+        const std::size_t pending = buffer.size() - sent;
+        if (!sendPending(fd, buffer, sent, pace.max_bytes)) {
+            return false;
+        }
+        if (buffer.size() - sent < pending) {
+            written_at = now;
+        }
+        return true;
+    }
+
     std::size_t toServerPending() const { return to_server.size() - to_server_sent; }
     std::size_t toClientPending() const { return to_client.size() - to_client_sent; }
     bool wantsClientBytes() const { return client >= 0 && !client_done && toServerPending() < kMaxBuffered; }
@@ -74,6 +110,8 @@ struct TcpProxy::Connection {
     std::size_t to_server_sent = 0;
     std::string to_client;
     std::size_t to_client_sent = 0;
+    Clock::time_point to_server_written_at;  ///< the last write to the server, for fragment()'s pause
+    Clock::time_point to_client_written_at;  ///< the last write to the client
     bool client_done = false;  ///< nothing more is read from the client (end of file, or its COMMIT's reply is lost)
     bool server_done = false;  ///< the server sent end of file
     bool client_shut = false;  ///< shutdown(SHUT_WR) sent to the client
@@ -157,6 +195,25 @@ void TcpProxy::setStalled(bool stalled) {
     drop_done_.wait(lock, [&] { return stalled_ == stalled || stopping_; });
 }
 
+void TcpProxy::fragment(std::size_t max_bytes, std::chrono::microseconds pause) {
+    // Clamped so that a last write's time plus the pause cannot overflow.
+    const std::chrono::microseconds longest = std::chrono::hours(24 * 365);
+    setPace({std::max<std::size_t>(max_bytes, 1), std::clamp(pause, std::chrono::microseconds{0}, longest)});
+}
+
+void TcpProxy::unfragment() {
+    setPace({});
+}
+
+void TcpProxy::setPace(Pace pace) {
+    std::unique_lock lock(mutex_);
+    pace_wanted_ = pace;
+    const std::uint64_t ticket = ++paces_requested_;
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const ssize_t written = ::write(wake_fd_, &one, sizeof one);
+    drop_done_.wait(lock, [&] { return paces_done_ >= ticket; });
+}
+
 std::vector<std::string> TcpProxy::clientMessages() const {
     std::lock_guard lock(log_mutex_);
     return log_;
@@ -225,7 +282,20 @@ void TcpProxy::run() {
     std::vector<char> buffer(kReadChunk);
     std::vector<std::string> lines;
     bool stalled = false;
+    Pace pace;
     while (!stopping_) {
+        // A direction with bytes waiting polls for POLLOUT once fragment()'s pause since its last write has passed;
+        // before that the poll times out when the first such pause ends.
+        const auto polled_at = Clock::now();
+        std::optional<Clock::time_point> wake_at;
+        const auto writable = [&](std::size_t pending, Clock::time_point written_at) -> short {
+            const auto next = Connection::nextWrite(written_at, pace);
+            if (pending == 0 || next <= polled_at) {
+                return pending == 0 ? 0 : POLLOUT;
+            }
+            wake_at = std::min(wake_at.value_or(next), next);
+            return 0;
+        };
         fds.clear();
         fds.push_back({wake_fd_, POLLIN, 0});
         // Stalled: nothing is accepted, read or written (fd -1 is ignored by poll), so nothing moves.
@@ -237,15 +307,23 @@ void TcpProxy::run() {
                 continue;
             }
             // Every connection has two entries (fd -1 is ignored by poll).
-            const short client_events =
-                static_cast<short>((c->wantsClientBytes() ? POLLIN : 0) | (c->toClientPending() > 0 ? POLLOUT : 0));
-            const short server_events = c->connecting ? short{POLLOUT}
-                                                      : static_cast<short>((c->wantsServerBytes() ? POLLIN : 0) |
-                                                                           (c->toServerPending() > 0 ? POLLOUT : 0));
+            const short client_events = static_cast<short>((c->wantsClientBytes() ? POLLIN : 0) |
+                                                           writable(c->toClientPending(), c->to_client_written_at));
+            const short server_events =
+                c->connecting ? short{POLLOUT}
+                              : static_cast<short>((c->wantsServerBytes() ? POLLIN : 0) |
+                                                   writable(c->toServerPending(), c->to_server_written_at));
             fds.push_back({c->client, client_events, 0});
             fds.push_back({c->server, server_events, 0});
         }
-        if (::poll(fds.data(), fds.size(), -1) < 0) {
+        timespec timeout{};
+        if (wake_at) {
+            const auto wait = std::max(Clock::duration{0}, *wake_at - Clock::now());
+            const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(wait);
+            timeout.tv_sec = static_cast<std::time_t>(seconds.count());
+            timeout.tv_nsec = static_cast<long>(std::chrono::nanoseconds(wait - seconds).count());
+        }
+        if (::ppoll(fds.data(), fds.size(), wake_at ? &timeout : nullptr, nullptr) < 0) {
             continue;  // EINTR
         }
         if (fds[0].revents != 0) {
@@ -254,6 +332,11 @@ void TcpProxy::run() {
             std::lock_guard lock(mutex_);
             if (stalled_ != stall_wanted_) {
                 stalled = stalled_ = stall_wanted_;
+                drop_done_.notify_all();
+            }
+            if (paces_done_ != paces_requested_) {
+                pace = pace_wanted_;
+                paces_done_ = paces_requested_;
                 drop_done_.notify_all();
             }
             if (drops_done_ != drops_requested_) {
@@ -270,6 +353,7 @@ void TcpProxy::run() {
             break;
         }
 
+        const auto now = Clock::now();
         for (std::size_t index = 0; index < connections_.size(); ++index) {
             Connection& c = *connections_[index];
             const short client_revents = fds[2 + 2 * index].revents;
@@ -326,7 +410,8 @@ void TcpProxy::run() {
                 }
             }
             if (!broken && !c.connecting && c.server >= 0) {
-                broken = !sendPending(c.server, c.to_server, c.to_server_sent);
+                broken =
+                    !Connection::forward(c.server, c.to_server, c.to_server_sent, c.to_server_written_at, pace, now);
                 if (!broken && c.lose_reply && c.toServerPending() == 0) {
                     // The whole COMMIT is in the server socket: the client never sees the reply.
                     c.lose_reply = false;
@@ -337,7 +422,8 @@ void TcpProxy::run() {
                 }
             }
             if (!broken && c.client >= 0) {
-                broken = !sendPending(c.client, c.to_client, c.to_client_sent);
+                broken =
+                    !Connection::forward(c.client, c.to_client, c.to_client_sent, c.to_client_written_at, pace, now);
             }
             if (broken) {
                 closeFd(c.client);
@@ -369,6 +455,7 @@ void TcpProxy::run() {
     closeAll();
     drops_done_ = drops_requested_;
     stalled_ = stall_wanted_;
+    paces_done_ = paces_requested_;
     drop_done_.notify_all();
 }
 
