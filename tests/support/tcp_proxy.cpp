@@ -10,243 +10,35 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
-#include <map>
+#include <ctime>
+#include <optional>
 #include <stdexcept>
-#include <string_view>
 #include <utility>
+
+#include "tests/support/pg_frontend_stream.h"
 
 namespace syncline::testing {
 
 namespace {
 
 constexpr std::size_t kMaxBuffered = std::size_t{1} << 20;  ///< per direction; the source is not read beyond this
-constexpr std::size_t kMaxInspected = 8192;                 ///< body bytes of one message kept to look at (names, SQL)
-constexpr std::size_t kMaxLogged = 200;                     ///< SQL bytes per log line
 constexpr std::size_t kMaxLogLines = 100000;
 constexpr std::size_t kReadChunk = 65536;
 
-constexpr std::uint32_t kCancelRequest = 80877102;
-constexpr std::uint32_t kSslRequest = 80877103;
-constexpr std::uint32_t kGssEncRequest = 80877104;
+using Clock = std::chrono::steady_clock;
 
 std::runtime_error systemError(const std::string& what) {
     return std::runtime_error("TcpProxy: " + what + ": " + std::strerror(errno));
 }
 
-std::uint32_t readInt32(const char* bytes) {
-    std::uint32_t value = 0;
-    for (int i = 0; i < 4; ++i) {
-        value = (value << 8) | static_cast<unsigned char>(bytes[i]);
-    }
-    return value;
-}
-
-/// The NUL-terminated string at `pos` in `body` (to its end when there is no NUL); `pos` moves past the NUL.
-std::string cString(const std::string& body, std::size_t& pos) {
-    if (pos >= body.size()) {
-        return {};
-    }
-    const std::size_t end = std::min(body.find('\0', pos), body.size());
-    std::string text = body.substr(pos, end - pos);
-    pos = end + 1;
-    return text;
-}
-
-bool isSpace(char c) {
-    return std::isspace(static_cast<unsigned char>(c)) != 0;
-}
-
-/// COMMIT, COMMIT WORK, COMMIT TRANSACTION, END, END WORK or END TRANSACTION; any case, trimmed, optional ';'.
-bool isCommitSql(std::string_view sql) {
-    const auto trim = [](std::string_view text) {
-        while (!text.empty() && isSpace(text.front())) {
-            text.remove_prefix(1);
-        }
-        while (!text.empty() && isSpace(text.back())) {
-            text.remove_suffix(1);
-        }
-        return text;
-    };
-    sql = trim(sql);
-    if (!sql.empty() && sql.back() == ';') {
-        sql = trim(sql.substr(0, sql.size() - 1));
-    }
-    std::vector<std::string> words;
-    for (std::size_t i = 0; i < sql.size();) {
-        if (isSpace(sql[i])) {
-            ++i;
-            continue;
-        }
-        std::string word;
-        for (; i < sql.size() && !isSpace(sql[i]); ++i) {
-            word += static_cast<char>(std::tolower(static_cast<unsigned char>(sql[i])));
-        }
-        words.push_back(std::move(word));
-    }
-    if (words.empty() || words.size() > 2 || (words[0] != "commit" && words[0] != "end")) {
-        return false;
-    }
-    return words.size() == 1 || words[1] == "work" || words[1] == "transaction";
-}
-
-std::string shortSql(const std::string& sql, bool truncated) {
-    if (sql.size() <= kMaxLogged && !truncated) {
-        return sql;
-    }
-    return sql.substr(0, kMaxLogged) + "...";
-}
-
-std::string quoted(const std::string& name) {
-    return "\"" + name + "\"";
-}
-
-/// Frames the client→server byte stream into PostgreSQL frontend messages and tells where a COMMIT ends.
-class ClientStream {
-  public:
-    /// Consumes `data` up to the end of the next COMMIT (then `commit` is true) or to its end; returns how many
-    /// bytes it consumed. A line per complete message goes to `log`.
-    std::size_t feed(const char* data, std::size_t size, bool& commit, std::vector<std::string>& log) {
-        commit = false;
-        std::size_t i = 0;
-        while (i < size) {
-            if (mode_ != Mode::Startup && mode_ != Mode::Messages) {
-                // Encrypted (or bytes before the server answered an SSLRequest, which no client sends): blind.
-                mode_ = Mode::Opaque;
-                return size;
-            }
-            if (!in_body_) {
-                const std::size_t header_size = mode_ == Mode::Startup ? 4 : 5;
-                const std::size_t take = std::min(header_size - header_.size(), size - i);
-                header_.append(data + i, take);
-                i += take;
-                if (header_.size() < header_size) {
-                    break;
-                }
-                const std::uint32_t length = readInt32(header_.data() + header_size - 4);
-                if (length < 4) {
-                    log.push_back("malformed message, forwarding blindly from here");
-                    mode_ = Mode::Opaque;
-                    return size;
-                }
-                body_.clear();
-                body_remaining_ = length - 4;
-                truncated_ = false;
-                in_body_ = true;
-            }
-            const std::size_t take = std::min(body_remaining_, size - i);
-            const std::size_t keep = std::min(take, kMaxInspected - body_.size());
-            body_.append(data + i, keep);
-            truncated_ = truncated_ || keep < take;
-            i += take;
-            body_remaining_ -= take;
-            if (body_remaining_ > 0) {
-                break;
-            }
-            in_body_ = false;
-            const bool is_commit = finishMessage(log);
-            header_.clear();
-            if (is_commit) {
-                commit = true;
-                return i;
-            }
-        }
-        return i;
-    }
-
-    bool awaitingEncryptionAnswer() const { return mode_ == Mode::AwaitingEncryptionAnswer; }
-
-    /// The server's one-byte answer to SSLRequest / GSSENCRequest: 'N' goes on with a startup packet, anything else
-    /// ('S', 'G': encryption follows) makes the connection opaque.
-    void encryptionAnswer(char answer) { mode_ = answer == 'N' ? Mode::Startup : Mode::Opaque; }
-
-  private:
-    enum class Mode { Startup, AwaitingEncryptionAnswer, Messages, Opaque };
-
-    /// Handles the message in header_/body_; true when it ends a COMMIT.
-    bool finishMessage(std::vector<std::string>& log) {
-        if (mode_ == Mode::Startup) {
-            const std::uint32_t code = body_.size() >= 4 ? readInt32(body_.data()) : 0;
-            if (code == kSslRequest || code == kGssEncRequest) {
-                log.push_back(code == kSslRequest ? "SSLRequest" : "GSSENCRequest");
-                mode_ = Mode::AwaitingEncryptionAnswer;
-            } else if (code == kCancelRequest) {
-                log.push_back("CancelRequest");
-                mode_ = Mode::Opaque;
-            } else {
-                log.push_back("startup");
-                mode_ = Mode::Messages;
-            }
-            return false;
-        }
-        const char type = header_[0];
-        std::size_t pos = 0;
-        switch (type) {
-            case 'Q': {
-                const std::string sql = cString(body_, pos);
-                log.push_back("Q " + shortSql(sql, truncated_));
-                return !truncated_ && isCommitSql(sql);
-            }
-            case 'P': {
-                const std::string statement = cString(body_, pos);
-                const std::string sql = cString(body_, pos);
-                statements_[statement] = !truncated_ && isCommitSql(sql);
-                log.push_back("P " + quoted(statement) + " " + shortSql(sql, truncated_));
-                return false;
-            }
-            case 'B': {
-                const std::string portal = cString(body_, pos);
-                const std::string statement = cString(body_, pos);
-                const auto found = statements_.find(statement);
-                portals_[portal] = found != statements_.end() && found->second;
-                log.push_back("B " + quoted(portal) + " " + quoted(statement));
-                return false;
-            }
-            case 'E': {
-                const std::string portal = cString(body_, pos);
-                const auto found = portals_.find(portal);
-                commit_executed_ = commit_executed_ || (found != portals_.end() && found->second);
-                log.push_back("E " + quoted(portal));
-                return false;
-            }
-            case 'C':
-            case 'D': {
-                const char kind = body_.empty() ? '?' : body_[0];
-                pos = 1;
-                const std::string name = cString(body_, pos);
-                if (type == 'C') {
-                    (kind == 'S' ? statements_ : portals_).erase(name);
-                }
-                log.push_back(std::string(1, type) + " " + kind + " " + quoted(name));
-                return false;
-            }
-            case 'S': {
-                log.push_back("S");
-                return std::exchange(commit_executed_, false);
-            }
-            default:
-                log.push_back(std::string(1, type));
-                return false;
-        }
-    }
-
-    Mode mode_ = Mode::Startup;
-    std::string header_;              ///< the header bytes of the current message read so far
-    std::string body_;                ///< its first kMaxInspected body bytes
-    std::size_t body_remaining_ = 0;  ///< body bytes still to come
-    bool in_body_ = false;
-    bool truncated_ = false;                  ///< the body was longer than kMaxInspected
-    std::map<std::string, bool> statements_;  ///< prepared statement name -> its SQL is a COMMIT
-    std::map<std::string, bool> portals_;     ///< portal name -> bound to a COMMIT statement
-    bool commit_executed_ = false;            ///< an Execute of a COMMIT portal since the last Sync
-};
-
-/// Sends what `buffer` holds from `sent` on; false on a broken connection.
-bool sendPending(int fd, std::string& buffer, std::size_t& sent) {
+/// Sends what `buffer` holds from `sent` on, at most `max_bytes` in one write (0: as much as the socket takes, in as
+/// many writes as it takes); false on a broken connection.
+bool sendPending(int fd, std::string& buffer, std::size_t& sent, std::size_t max_bytes = 0) {
     while (sent < buffer.size()) {
-        const ssize_t n = ::send(fd, buffer.data() + sent, buffer.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+        const std::size_t size = max_bytes == 0 ? buffer.size() - sent : std::min(max_bytes, buffer.size() - sent);
+        const ssize_t n = ::send(fd, buffer.data() + sent, size, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n < 0) {
             if (errno == EINTR) {
                 continue;
@@ -254,9 +46,18 @@ bool sendPending(int fd, std::string& buffer, std::size_t& sent) {
             return errno == EAGAIN || errno == EWOULDBLOCK;
         }
         sent += static_cast<std::size_t>(n);
+        if (max_bytes != 0) {
+            break;
+        }
     }
-    buffer.clear();
-    sent = 0;
+    if (sent == buffer.size()) {
+        buffer.clear();
+        sent = 0;
+    } else if (sent >= kReadChunk && sent * 2 >= buffer.size()) {
+        // A fragmented link may never drain its buffer while the source keeps sending: drop what went out.
+        buffer.erase(0, sent);
+        sent = 0;
+    }
     return true;
 }
 
@@ -276,6 +77,27 @@ struct TcpProxy::Connection {
         closeFd(server);
     }
 
+    /// When a direction whose last write was at `written_at` may write again: now, unless fragment() paces it.
+    static Clock::time_point nextWrite(Clock::time_point written_at, const Pace& pace) {
+        return pace.max_bytes == 0 ? Clock::time_point{} : written_at + pace.pause;
+    }
+    /// Writes what waits in `buffer` from `sent` on to `fd`: all the socket takes, or under fragment() one piece
+    /// once the pause since `written_at` has passed. False on a broken connection.
+    static bool forward(int fd, std::string& buffer, std::size_t& sent, Clock::time_point& written_at, const Pace& pace,
+                        Clock::time_point now) {
+        if (sent == buffer.size() || now < nextWrite(written_at, pace)) {
+            return true;
+        }
+        const std::size_t pending = buffer.size() - sent;
+        if (!sendPending(fd, buffer, sent, pace.max_bytes)) {
+            return false;
+        }
+        if (buffer.size() - sent < pending) {
+            written_at = now;
+        }
+        return true;
+    }
+
     std::size_t toServerPending() const { return to_server.size() - to_server_sent; }
     std::size_t toClientPending() const { return to_client.size() - to_client_sent; }
     bool wantsClientBytes() const { return client >= 0 && !client_done && toServerPending() < kMaxBuffered; }
@@ -288,12 +110,14 @@ struct TcpProxy::Connection {
     std::size_t to_server_sent = 0;
     std::string to_client;
     std::size_t to_client_sent = 0;
+    Clock::time_point to_server_written_at;  ///< the last write to the server, for fragment()'s pause
+    Clock::time_point to_client_written_at;  ///< the last write to the client
     bool client_done = false;  ///< nothing more is read from the client (end of file, or its COMMIT's reply is lost)
     bool server_done = false;  ///< the server sent end of file
     bool client_shut = false;  ///< shutdown(SHUT_WR) sent to the client
     bool server_shut = false;  ///< shutdown(SHUT_WR) sent to the server
     bool lose_reply = false;   ///< to_server ends with the armed COMMIT
-    ClientStream stream;
+    PgFrontendStream stream;
 };
 
 TcpProxy::TcpProxy(std::string target_host, int target_port) {
@@ -371,6 +195,25 @@ void TcpProxy::setStalled(bool stalled) {
     drop_done_.wait(lock, [&] { return stalled_ == stalled || stopping_; });
 }
 
+void TcpProxy::fragment(std::size_t max_bytes, std::chrono::microseconds pause) {
+    // Clamped so that a last write's time plus the pause cannot overflow.
+    const std::chrono::microseconds longest = std::chrono::hours(24 * 365);
+    setPace({std::max<std::size_t>(max_bytes, 1), std::clamp(pause, std::chrono::microseconds{0}, longest)});
+}
+
+void TcpProxy::unfragment() {
+    setPace({});
+}
+
+void TcpProxy::setPace(Pace pace) {
+    std::unique_lock lock(mutex_);
+    pace_wanted_ = pace;
+    const std::uint64_t ticket = ++paces_requested_;
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const ssize_t written = ::write(wake_fd_, &one, sizeof one);
+    drop_done_.wait(lock, [&] { return paces_done_ >= ticket; });
+}
+
 std::vector<std::string> TcpProxy::clientMessages() const {
     std::lock_guard lock(log_mutex_);
     return log_;
@@ -439,7 +282,20 @@ void TcpProxy::run() {
     std::vector<char> buffer(kReadChunk);
     std::vector<std::string> lines;
     bool stalled = false;
+    Pace pace;
     while (!stopping_) {
+        // A direction with bytes waiting polls for POLLOUT once fragment()'s pause since its last write has passed;
+        // before that the poll times out when the first such pause ends.
+        const auto polled_at = Clock::now();
+        std::optional<Clock::time_point> wake_at;
+        const auto writable = [&](std::size_t pending, Clock::time_point written_at) -> short {
+            const auto next = Connection::nextWrite(written_at, pace);
+            if (pending == 0 || next <= polled_at) {
+                return pending == 0 ? 0 : POLLOUT;
+            }
+            wake_at = std::min(wake_at.value_or(next), next);
+            return 0;
+        };
         fds.clear();
         fds.push_back({wake_fd_, POLLIN, 0});
         // Stalled: nothing is accepted, read or written (fd -1 is ignored by poll), so nothing moves.
@@ -451,15 +307,23 @@ void TcpProxy::run() {
                 continue;
             }
             // Every connection has two entries (fd -1 is ignored by poll).
-            const short client_events =
-                static_cast<short>((c->wantsClientBytes() ? POLLIN : 0) | (c->toClientPending() > 0 ? POLLOUT : 0));
-            const short server_events = c->connecting ? short{POLLOUT}
-                                                      : static_cast<short>((c->wantsServerBytes() ? POLLIN : 0) |
-                                                                           (c->toServerPending() > 0 ? POLLOUT : 0));
+            const short client_events = static_cast<short>((c->wantsClientBytes() ? POLLIN : 0) |
+                                                           writable(c->toClientPending(), c->to_client_written_at));
+            const short server_events =
+                c->connecting ? short{POLLOUT}
+                              : static_cast<short>((c->wantsServerBytes() ? POLLIN : 0) |
+                                                   writable(c->toServerPending(), c->to_server_written_at));
             fds.push_back({c->client, client_events, 0});
             fds.push_back({c->server, server_events, 0});
         }
-        if (::poll(fds.data(), fds.size(), -1) < 0) {
+        timespec timeout{};
+        if (wake_at) {
+            const auto wait = std::max(Clock::duration{0}, *wake_at - Clock::now());
+            const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(wait);
+            timeout.tv_sec = static_cast<std::time_t>(seconds.count());
+            timeout.tv_nsec = static_cast<long>(std::chrono::nanoseconds(wait - seconds).count());
+        }
+        if (::ppoll(fds.data(), fds.size(), wake_at ? &timeout : nullptr, nullptr) < 0) {
             continue;  // EINTR
         }
         if (fds[0].revents != 0) {
@@ -468,6 +332,11 @@ void TcpProxy::run() {
             std::lock_guard lock(mutex_);
             if (stalled_ != stall_wanted_) {
                 stalled = stalled_ = stall_wanted_;
+                drop_done_.notify_all();
+            }
+            if (paces_done_ != paces_requested_) {
+                pace = pace_wanted_;
+                paces_done_ = paces_requested_;
                 drop_done_.notify_all();
             }
             if (drops_done_ != drops_requested_) {
@@ -484,6 +353,7 @@ void TcpProxy::run() {
             break;
         }
 
+        const auto now = Clock::now();
         for (std::size_t index = 0; index < connections_.size(); ++index) {
             Connection& c = *connections_[index];
             const short client_revents = fds[2 + 2 * index].revents;
@@ -540,7 +410,8 @@ void TcpProxy::run() {
                 }
             }
             if (!broken && !c.connecting && c.server >= 0) {
-                broken = !sendPending(c.server, c.to_server, c.to_server_sent);
+                broken =
+                    !Connection::forward(c.server, c.to_server, c.to_server_sent, c.to_server_written_at, pace, now);
                 if (!broken && c.lose_reply && c.toServerPending() == 0) {
                     // The whole COMMIT is in the server socket: the client never sees the reply.
                     c.lose_reply = false;
@@ -551,7 +422,8 @@ void TcpProxy::run() {
                 }
             }
             if (!broken && c.client >= 0) {
-                broken = !sendPending(c.client, c.to_client, c.to_client_sent);
+                broken =
+                    !Connection::forward(c.client, c.to_client, c.to_client_sent, c.to_client_written_at, pace, now);
             }
             if (broken) {
                 closeFd(c.client);
@@ -583,6 +455,7 @@ void TcpProxy::run() {
     closeAll();
     drops_done_ = drops_requested_;
     stalled_ = stall_wanted_;
+    paces_done_ = paces_requested_;
     drop_done_.notify_all();
 }
 

@@ -1,6 +1,7 @@
 // TcpProxy (tests/support/tcp_proxy.h) between real clients (libpq, psqlODBC through unixODBC) and the test
 // PostgreSQL cluster: traffic passes unchanged, an armed COMMIT is committed by the server while the client gets an
-// error, dropAll() breaks open connections, and stall() holds every byte until resume().
+// error, dropAll() breaks open connections, stall() holds every byte until resume(), and traffic through fragment()
+// is what a direct connection gets.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
@@ -10,6 +11,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -299,6 +301,23 @@ TEST_F(TcpProxyTest, LibpqStallHoldsEveryByteWithoutClosingAndResumeDeliversThem
     PgResult one = ok(later.get(), "SELECT count(*) FROM items");
     EXPECT_STREQ(PQgetvalue(one.get(), 0, 0), "1");
     EXPECT_THAT(proxy_->clientMessages(), ::testing::Contains("Q INSERT INTO items VALUES (1)"));
+}
+
+TEST_F(TcpProxyTest, LibpqThroughAFragmentedLinkGetsWhatADirectConnectionGets) {
+    // Startup, authentication, a query and its rows, all in pieces of 3 bytes (raw bytes: tcp_proxy_fragment_test).
+    proxy_->fragment(3, std::chrono::microseconds(20));
+    PgConnection connection = connect();
+    const std::string query = "SELECT i, md5(i::text) FROM generate_series(1, 300) AS i";
+    PgResult slow = ok(connection.get(), query);
+    PgConnection direct = connect(/*direct=*/true);
+    PgResult expected = ok(direct.get(), query);
+    ASSERT_EQ(PQntuples(slow.get()), 300);
+    for (int row = 0; row < 300; ++row) {
+        ASSERT_STREQ(PQgetvalue(slow.get(), row, 1), PQgetvalue(expected.get(), row, 1)) << "row " << row;
+    }
+    proxy_->unfragment();
+    PgResult after = ok(connection.get(), "SELECT 'whole'");
+    EXPECT_STREQ(PQgetvalue(after.get(), 0, 0), "whole");
 }
 
 TEST_F(TcpProxyTest, LibpqDestroyingTheProxyClosesItsConnections) {
