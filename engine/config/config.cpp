@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "engine/config/api_tls_section.h"
 #include "engine/config/schedule_section.h"
 #include "engine/config/schema.h"
 #include "engine/connector/streams.h"
@@ -601,6 +602,7 @@ Config load(const std::string& path) {
     config.pricing.cache_max_age_s = static_cast<int>(reader.integer("pricing.cache_max_age_s", 600));
     config.sync.max_deactivate_percent = reader.integer("sync.max_deactivate_percent", 20);
     readApi(reader, config.api);
+    readApiTls(root, absolute, config.api.tls, reader.issues);
     config.pricing.live.query = reader.string("pricing.live.query", "");
     config.pricing.live.timeout_ms = static_cast<int>(reader.integer("pricing.live.timeout_ms", 300));
     config.pricing.live.cache_ttl_s = static_cast<int>(reader.integer("pricing.live.cache_ttl_s", 60));

@@ -144,6 +144,15 @@ const std::vector<KeySpec>& configSchema() {
                 "a larger request is refused before it is read (HTTP 413; Thrift: the connection is closed); "
                 "default 1048576"),
         integer("api.max_cart_lines", 1, 100000, "lines in one cart request (default 500)"),
+        str("api.tls_cert_file",
+            "PEM file: the certificate both APIs present, then its intermediates; with tls_key_file, both APIs speak "
+            "TLS only (relative to this file's folder)"),
+        str("api.tls_key_file",
+            "PEM file: the certificate's private key, unencrypted; only its owner may read it (0600, or 0640 when "
+            "root owns it)"),
+        str("api.tls_ca_file",
+            "PEM file: the CAs a client certificate must chain to; set, every client must present one (mutual "
+            "TLS), besides the token"),
         table("schedule",
               "when the engine runs each job by itself, per job (catalog, stock, customers, prices, order_push, "
               "order_status); jobs without a table run only when asked (`syncline run`)"),
