@@ -160,8 +160,8 @@ void FirstCallDeadlines::run() {
             continue;
         }
         const auto oldest = watched_.begin();
-        if (Clock::now() < oldest->second.deadline) {
-            wake_.wait_until(lock, oldest->second.deadline);
+        if (const auto deadline = oldest->second.deadline; Clock::now() < deadline) {
+            wake_.wait_until(lock, deadline);  // a copy: the entry may be gone when the wait ends
             continue;
         }
         oldest->second.guard->expire();
