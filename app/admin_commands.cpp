@@ -10,6 +10,7 @@
 #include "app/commands.h"
 #include "app/exit_codes.h"
 #include "app/logging.h"
+#include "app/tls_context.h"
 #include "app/version.h"
 #include "engine/store/deferred_indexes.h"
 #include "engine/store/migrator.h"
@@ -111,6 +112,22 @@ int commandMigrate(const GlobalOptions& options, bool dry_run) {
     return kExitOk;
 }
 
+namespace {
+
+// What config::load cannot see without OpenSSL: that the certificate parses and the key belongs to it.
+void checkTlsMaterial(const config::Config& config) {
+    if (!config.api.tls.enabled()) {
+        return;
+    }
+    try {
+        TlsServerContext context(config.api.tls);
+    } catch (const TlsMaterialError& e) {
+        throw config::ConfigError({config::ConfigIssue{config.path, 0, 0, e.key(), e.what()}});
+    }
+}
+
+}  // namespace
+
 int commandCheckConfig(const GlobalOptions& options, const std::string& file) {
     GlobalOptions checked = options;
     if (!file.empty()) {
@@ -118,6 +135,7 @@ int commandCheckConfig(const GlobalOptions& options, const std::string& file) {
     }
     try {
         const auto config = config::load(checked.config_path);
+        checkTlsMaterial(config);
         if (options.json) {
             std::cout << nlohmann::json{{"ok", true}, {"file", config.path}, {"issues", nlohmann::json::array()}}.dump(
                              2)

@@ -9,6 +9,7 @@
 
 #include "app/auth_failures.h"
 #include "app/http_server.h"
+#include "app/tls_context.h"
 #include "engine/model/decimal.h"
 #include "engine/pricing/price_json.h"
 
@@ -298,6 +299,13 @@ HttpPricingServer::HttpPricingServer(PricingService& service, const config::ApiC
     settings.max_per_peer = api.max_connections_per_peer;
     settings.request_timeout = std::chrono::milliseconds(api.http_request_timeout_ms);
     settings.max_body_bytes = api.max_request_bytes;
+    if (api.tls.enabled()) {
+        tls_ = std::make_unique<TlsServerContext>(api.tls);
+        settings.tls = tls_->get();
+        settings.certificate_refused = [&failures](const std::string& peer, const std::string& reason) {
+            failures.record("http", peer, reason);
+        };
+    }
     // /livez is answered by the I/O thread itself: it says the process serves even while every worker is busy.
     server_ = std::make_unique<HttpServer>(
         settings, [routes = routes_.get()](const HttpRequest& request) { return routes->handle(request); },
@@ -323,6 +331,10 @@ void HttpPricingServer::stop(bool finish_requests) {
 
 int HttpPricingServer::port() const {
     return server_->port();
+}
+
+std::string HttpPricingServer::tlsDescription() const {
+    return tls_ ? tls_->description() : "";
 }
 
 }  // namespace syncline::app

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <openssl/types.h>
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -19,6 +21,10 @@ struct HttpServerSettings {
     int max_per_peer = 16;  ///< connections open at once per client address ([api] max_connections_per_peer)
     std::chrono::milliseconds request_timeout{10000};  ///< [api] http_request_timeout_ms
     std::int64_t max_body_bytes = 1048576;             ///< [api] max_request_bytes
+    /// Set: every connection speaks TLS ([api] tls_*, app/tls_context.h); not owned, outlives the server.
+    SSL_CTX* tls = nullptr;
+    /// Told (on the I/O thread; must not block) when a client's certificate was missing or refused in the handshake.
+    std::function<void(const std::string& peer, const std::string& reason)> certificate_refused;
 };
 
 /// HTTP/1.1 (keep-alive, pipelining, Expect: 100-continue) in which a client never holds a thread while it sends or
@@ -34,6 +40,11 @@ struct HttpServerSettings {
 ///   not taken within `request_timeout` is dropped with its connection;
 /// - a header over 32 KiB: 431; a body over `max_body_bytes`: 413, before it is read; a chunked body: 411; a header
 ///   that is not HTTP: 400.
+///
+/// With `tls`, the TLS handshake happens on the I/O thread inside the first reads, within the request deadline; a
+/// refused connection (503 above) is closed without a word, since a reply would need a handshake first. A failed
+/// handshake closes the connection (a warning at most once a minute; a refused client certificate goes to
+/// `certificate_refused` instead).
 class HttpServer {
   public:
     /// Runs on a worker; may block. An exception becomes a 500 (logged).

@@ -2,20 +2,14 @@
 
 #include <sodium.h>
 
-#include <chrono>
-
 #include <spdlog/spdlog.h>
 #include <syncline_thrift/PricingService.h>
-#include <thrift/TConfiguration.h>
 #include <thrift/TOutput.h>
 #include <thrift/protocol/TBinaryProtocol.h>
 #include <thrift/server/TThreadedServer.h>
-#include <thrift/transport/TBufferTransports.h>
-#include <thrift/transport/TServerSocket.h>
-#include <thrift/transport/TSocket.h>
 
 #include "app/auth_failures.h"
-#include "app/connection_limits.h"
+#include "app/thrift_transport.h"
 #include "engine/model/decimal.h"
 #include "engine/pricing/price_json.h"
 
@@ -24,164 +18,6 @@ namespace syncline::app {
 namespace {
 
 namespace api = syncline::thrift_api;
-using apache::thrift::TConfiguration;
-using apache::thrift::transport::TTransport;
-using apache::thrift::transport::TTransportException;
-
-/// An accepted client. It holds one of its address's slots while open, and until its first frame has arrived whole,
-/// each read may wait only for what is left of the first-frame deadline: a client that connects and sends nothing,
-/// or trickles its first call, is closed at the deadline instead of holding a thread for the idle timeout.
-class ClientSocket : public apache::thrift::transport::TSocket {
-  public:
-    ClientSocket(THRIFT_SOCKET fd, std::shared_ptr<THRIFT_SOCKET> interrupt, std::chrono::milliseconds first_frame,
-                 int idle_timeout_ms, ThrottledWarning& timeouts)
-        : TSocket(fd, std::move(interrupt)),
-          deadline_(std::chrono::steady_clock::now() + first_frame),
-          first_frame_(first_frame),
-          idle_timeout_ms_(idle_timeout_ms),
-          timeouts_(timeouts) {}
-
-    ~ClientSocket() override {
-        if (limit_ != nullptr) {
-            limit_->release(peer_);
-        }
-    }
-
-    /// Takes a slot of the client's address; false when it has none left.
-    bool admit(PeerLimit& limit) {
-        peer_ = peerKeyOf(getSocketFD());
-        if (!limit.tryAcquire(peer_)) {
-            return false;
-        }
-        limit_ = &limit;
-        return true;
-    }
-
-    const std::string& peer() const { return peer_; }
-
-    uint32_t read(uint8_t* buf, uint32_t len) override {
-        if (!first_frame_pending_) {
-            return TSocket::read(buf, len);
-        }
-        const auto left =
-            std::chrono::ceil<std::chrono::milliseconds>(deadline_ - std::chrono::steady_clock::now()).count();
-        try {
-            if (left <= 0) {
-                throw TTransportException(TTransportException::TIMED_OUT, "no whole first call before the deadline");
-            }
-            setRecvTimeout(static_cast<int>(left));
-            return TSocket::read(buf, len);
-        } catch (const TTransportException& e) {
-            if (e.getType() == TTransportException::TIMED_OUT) {
-                timeouts_.note("pricing API (thrift): closed a connection from " + peer_ +
-                               ": its first call did not arrive whole within " + std::to_string(first_frame_.count()) +
-                               " ms ([api] thrift_first_frame_timeout_ms)");
-            }
-            throw;
-        }
-    }
-
-    /// The first frame is in: from now on the idle timeout applies to each read.
-    void firstFrameRead() {
-        if (first_frame_pending_) {
-            first_frame_pending_ = false;
-            setRecvTimeout(idle_timeout_ms_);
-        }
-    }
-
-  private:
-    const std::chrono::steady_clock::time_point deadline_;
-    const std::chrono::milliseconds first_frame_;
-    const int idle_timeout_ms_;
-    ThrottledWarning& timeouts_;
-    bool first_frame_pending_ = true;
-    PeerLimit* limit_ = nullptr;
-    std::string peer_;
-};
-
-/// A framed transport that tells its ClientSocket when the first frame has been read.
-class ClientFramedTransport : public apache::thrift::transport::TFramedTransport {
-  public:
-    using TFramedTransport::TFramedTransport;
-
-  protected:
-    bool readFrame() override {
-        const bool read = TFramedTransport::readFrame();
-        if (read && !told_) {
-            if (auto* socket = dynamic_cast<ClientSocket*>(getUnderlyingTransport().get())) {
-                socket->firstFrameRead();
-            }
-            told_ = true;
-        }
-        return read;
-    }
-
-  private:
-    bool told_ = false;
-};
-
-/// Frames no larger than the configured bound: TFramedTransport checks the announced size before it allocates.
-class BoundedFramedFactory : public apache::thrift::transport::TTransportFactory {
-  public:
-    explicit BoundedFramedFactory(int max_bytes) : config_(std::make_shared<TConfiguration>(max_bytes, max_bytes)) {}
-    std::shared_ptr<TTransport> getTransport(std::shared_ptr<TTransport> transport) override {
-        return std::make_shared<ClientFramedTransport>(transport, config_);
-    }
-
-  private:
-    std::shared_ptr<TConfiguration> config_;
-};
-
-/// The listening socket. It listens once: the constructor binds (so a taken port is reported at start), and the
-/// server's serve() calling listen() again must not bind a second time. It refuses a client whose address already
-/// holds [api] max_connections_per_peer connections, so one client cannot take every thread of the server.
-class ClientLimitedServerSocket : public apache::thrift::transport::TServerSocket {
-  public:
-    ClientLimitedServerSocket(const config::ApiConfig& api, int idle_timeout_ms)
-        : TServerSocket(api.bind, api.thrift_port),
-          peers_(api.max_connections_per_peer),
-          first_frame_(api.thrift_first_frame_timeout_ms),
-          idle_timeout_ms_(idle_timeout_ms) {}
-
-    void listen() override {
-        if (!isOpen()) {
-            TServerSocket::listen();
-        }
-    }
-
-  protected:
-    std::shared_ptr<TTransport> acceptImpl() override {
-        auto client = TServerSocket::acceptImpl();
-        auto* socket = static_cast<ClientSocket*>(client.get());  // made by createSocket below
-        if (!socket->admit(peers_)) {
-            refusals_.note("pricing API (thrift): refused a connection from " + socket->peer() + ": it has " +
-                           std::to_string(peers_.maxPerPeer()) +
-                           " connections open, the limit per address ([api] max_connections_per_peer)");
-            // The server goes on accepting; the client's socket closes with `client`.
-            throw TTransportException(TTransportException::CLIENT_DISCONNECT, "too many connections from one address");
-        }
-        return client;
-    }
-
-    std::shared_ptr<apache::thrift::transport::TSocket> createSocket(THRIFT_SOCKET fd) override {
-        return std::make_shared<ClientSocket>(fd, pChildInterruptSockReader_, first_frame_, idle_timeout_ms_,
-                                              timeouts_);
-    }
-
-  private:
-    PeerLimit peers_;
-    const std::chrono::milliseconds first_frame_;
-    const int idle_timeout_ms_;
-    ThrottledWarning refusals_;
-    ThrottledWarning timeouts_;
-};
-
-std::string peerOf(const std::shared_ptr<TTransport>& transport) {
-    if (const auto* socket = dynamic_cast<const ClientSocket*>(transport.get())) {
-        return socket->peer();
-    }
-    return "unknown";
-}
 
 api::PricingFault fault(const std::string& kind, const std::string& message) {
     api::PricingFault f;
@@ -378,7 +214,9 @@ class HandlerFactory : public api::PricingServiceIfFactory {
 
     // Thrift's interface passes ownership as a raw pointer: given away here, taken back in releaseHandler.
     api::PricingServiceIf* getHandler(const apache::thrift::TConnectionInfo& connection) override {
-        return std::make_unique<ClientHandler>(service_, token_, failures_, peerOf(connection.transport)).release();
+        return std::make_unique<ClientHandler>(service_, token_, failures_,
+                                               ThriftServerSocket::peerOf(connection.transport))
+            .release();
     }
     void releaseHandler(api::PricingServiceIf* handler) override {
         std::unique_ptr<api::PricingServiceIf> owned(handler);
@@ -403,7 +241,8 @@ ThriftPricingServer::ThriftPricingServer(PricingService& service, const config::
     auto processor = std::make_shared<api::PricingServiceProcessorFactory>(
         std::make_shared<HandlerFactory>(service, config.token.reveal(), failures));
     constexpr int kIdleTimeoutMs = 300 * 1000;  // a client idle between calls is dropped after 5 minutes
-    auto socket = std::make_shared<ClientLimitedServerSocket>(config, kIdleTimeoutMs);
+    auto socket = std::make_shared<ThriftServerSocket>(config, failures);
+    tls_description_ = socket->tlsDescription();
     socket->setRecvTimeout(kIdleTimeoutMs);
     socket->setSendTimeout(30 * 1000);
     try {
@@ -415,8 +254,8 @@ ThriftPricingServer::ThriftPricingServer(PricingService& service, const config::
     port_ = socket->getPort();
     // Strings no longer than a request, lists no longer than 100 000 elements: checked before allocating.
     auto protocol = std::make_shared<protocol::TBinaryProtocolFactory>(config.max_request_bytes, 100000, true, true);
-    server_ = std::make_shared<server::TThreadedServer>(
-        processor, socket, std::make_shared<BoundedFramedFactory>(config.max_request_bytes), protocol);
+    server_ = std::make_shared<server::TThreadedServer>(processor, socket,
+                                                        boundedFramedTransports(config.max_request_bytes), protocol);
     server_->setConcurrentClientLimit(config.max_connections);
 }
 

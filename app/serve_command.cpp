@@ -117,6 +117,9 @@ std::string apiBasis(const config::Config& c) {
         << a.http_max_open_connections << '\n'
         << a.http_request_timeout_ms << '\n'
         << a.thrift_first_frame_timeout_ms << '\n'
+        << a.tls.cert_pem << '\n'  // the files' contents: a renewed certificate restarts the APIs
+        << a.tls.key_pem.reveal() << '\n'
+        << a.tls.ca_pem << '\n'
         << p.max_age_s << '\n'
         << p.cache_items << '\n'
         << p.cache_check_ms << '\n'
@@ -524,12 +527,19 @@ void Daemon::startApis(const config::Config& config) {
         if (api.http_port != 0) {
             http_ = std::make_unique<HttpPricingServer>(*pricing_, api, *auth_failures_);
             http_->start();
-            spdlog::info("pricing API: JSON over HTTP on {}:{}", api.bind, http_->port());
+            spdlog::info("pricing API: JSON over HTTP{} on {}:{}", api.tls.enabled() ? "S" : "", api.bind,
+                         http_->port());
         }
         if (api.thrift_port != 0) {
             thrift_ = std::make_unique<ThriftPricingServer>(*pricing_, api, *auth_failures_);
             thrift_->start();
-            spdlog::info("pricing API: Thrift PricingService on {}:{}", api.bind, thrift_->port());
+            spdlog::info("pricing API: Thrift PricingService{} on {}:{}", api.tls.enabled() ? " over TLS" : "",
+                         api.bind, thrift_->port());
+        }
+        if (api.tls.enabled()) {
+            const auto tls = http_ ? http_->tlsDescription() : thrift_->tlsDescription();
+            spdlog::log(tls.find("EXPIRED") != std::string::npos ? spdlog::level::warn : spdlog::level::info,
+                        "pricing API: TLS with the {}", tls);
         }
     } catch (...) {
         stopApis(false);

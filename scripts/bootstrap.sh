@@ -9,10 +9,10 @@ packages=(
     # libraries
     libpoco-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev
     libhowardhinnant-date-dev libsodium-dev prometheus-cpp-dev libthrift-dev thrift-compiler libboost-dev
-    libjemalloc-dev
+    libjemalloc-dev libssl-dev
     libsqlite3-dev libpq-dev unixodbc-dev
-    # tests and benchmarks
-    libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
+    # tests and benchmarks (openssl: the TLS tests make their certificates with it)
+    libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev openssl
     # ODBC drivers, databases and their tools (the demo ERP and the integration tests)
     unixodbc odbc-postgresql libsqliteodbc sqlite3 postgresql-15 postgresql-client-15
 )

@@ -15,6 +15,7 @@
 #include <toml++/toml.h>
 
 #include "engine/audit/row_hash.h"
+#include "engine/config/api_tls_section.h"
 #include "engine/config/schedule_section.h"
 #include "engine/config/schema.h"
 #include "engine/config/secret_handover.h"
@@ -686,6 +687,7 @@ Config load(const std::string& path) {
     config.sync.run_timeout_s = reader.integer("sync.run_timeout_s", 7200);
     readApi(reader, config.api);
     readAudit(reader, config.audit);
+    readApiTls(root, absolute, config.api.tls, reader.issues);
     config.pricing.live.query = reader.string("pricing.live.query", "");
     config.pricing.live.timeout_ms = static_cast<int>(reader.integer("pricing.live.timeout_ms", 300));
     config.pricing.live.cache_ttl_s = static_cast<int>(reader.integer("pricing.live.cache_ttl_s", 60));

@@ -82,6 +82,19 @@ struct PricingConfig {
 };
 
 /// [api]: the pricing APIs of `syncline serve`. A port of 0 is off.
+/// [api] tls_*: TLS for both APIs. The files are read (and checked) when the config is loaded, so a SIGHUP after a
+/// certificate renewal serves the new one.
+struct ApiTlsConfig {
+    std::string cert_file;  ///< absolute; empty: TLS off
+    std::string key_file;   ///< absolute
+    std::string ca_file;    ///< absolute; empty: no client certificate asked for
+    std::string cert_pem;   ///< the certificate, then its intermediates
+    Secret key_pem;         ///< the certificate's private key, unencrypted; never shown
+    std::string ca_pem;     ///< the CAs a client certificate must chain to
+
+    bool enabled() const { return !cert_file.empty(); }
+};
+
 struct ApiConfig {
     std::string bind = "127.0.0.1";
     int http_port = 0;
@@ -94,6 +107,7 @@ struct ApiConfig {
     int http_max_open_connections = 512;       ///< HTTP connections open at once, idle or not
     int http_request_timeout_ms = 10000;       ///< an HTTP request's header and body must arrive whole within this
     int thrift_first_frame_timeout_ms = 5000;  ///< a Thrift connection's first call must arrive whole within this
+    ApiTlsConfig tls;
 
     bool enabled() const { return http_port != 0 || thrift_port != 0; }
 };

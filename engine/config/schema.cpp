@@ -159,6 +159,15 @@ const std::vector<KeySpec>& configSchema() {
             "name of the environment variable holding the audit chain's secret key (at least 32 characters); set: "
             "each audit row's hash is keyed with it, so nobody without it can re-chain the log after an edit"),
         str("audit.hmac_key_file", "file holding the audit chain's secret key (first line), instead of hmac_key_env"),
+        str("api.tls_cert_file",
+            "PEM file: the certificate both APIs present, then its intermediates; with tls_key_file, both APIs speak "
+            "TLS only (relative to this file's folder)"),
+        str("api.tls_key_file",
+            "PEM file: the certificate's private key, unencrypted; only its owner may read it (0600, or 0640 when "
+            "root owns it)"),
+        str("api.tls_ca_file",
+            "PEM file: the CAs a client certificate must chain to; set, every client must present one (mutual "
+            "TLS), besides the token"),
         table("schedule",
               "when the engine runs each job by itself, per job (catalog, stock, customers, prices, order_push, "
               "order_status); jobs without a table run only when asked (`syncline run`)"),

@@ -5,8 +5,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -24,7 +22,6 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 #include <syncline_thrift/PricingService.h>
 #include <thrift/protocol/TBinaryProtocol.h>
@@ -38,6 +35,7 @@
 #include "app/pricing_thrift.h"
 #include "engine/config/config.h"
 #include "tests/support/child_process.h"
+#include "tests/support/socket_clients.h"
 #include "tests/support/sync_config.h"
 #include "tests/support/test_env.h"
 
@@ -45,106 +43,14 @@ namespace syncline {
 namespace {
 
 namespace api = syncline::thrift_api;
+using testing::freePort;
 using ::testing::HasSubstr;
+using testing::RawClient;
+using testing::rawHttp;
+using testing::waitClosedByServer;
 
 constexpr const char* kAsOf = "2026-11-27";
 constexpr const char* kToken = "test-token-19d6";
-
-/// A TCP connection to 127.0.0.1:`port` from the loopback address `source`.
-class RawClient {
-  public:
-    RawClient(const std::string& source, int port) : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-        sockaddr_in from{};
-        from.sin_family = AF_INET;
-        ::inet_pton(AF_INET, source.c_str(), &from.sin_addr);
-        sockaddr_in to{};
-        to.sin_family = AF_INET;
-        to.sin_port = htons(static_cast<std::uint16_t>(port));
-        ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-        if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0 ||
-            ::connect(fd_, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
-            throw std::runtime_error("cannot connect from " + source + ": " + std::strerror(errno));
-        }
-    }
-    ~RawClient() {
-        if (fd_ >= 0) {
-            ::close(fd_);
-        }
-    }
-    RawClient(RawClient&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-    RawClient(const RawClient&) = delete;
-    RawClient& operator=(const RawClient&) = delete;
-
-    int fd() const { return fd_; }
-    void send(const std::string& bytes) const {
-        [[maybe_unused]] const auto n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    }
-    /// Everything the server sends until it closes the connection (10 s at most).
-    std::string readAll() const {
-        std::string out;
-        char buffer[4096];
-        pollfd p{fd_, POLLIN, 0};
-        while (::poll(&p, 1, 10000) > 0) {
-            const auto n = ::recv(fd_, buffer, sizeof buffer, 0);
-            if (n <= 0) {
-                break;
-            }
-            out.append(buffer, static_cast<std::size_t>(n));
-        }
-        return out;
-    }
-
-  private:
-    int fd_;
-};
-
-/// The status of the reply to `request` sent by a client on `source`, and the reply (read until the server closes:
-/// send "Connection: close").
-std::pair<int, std::string> rawHttp(const std::string& source, int port, const std::string& request) {
-    RawClient client(source, port);
-    client.send(request);
-    const auto reply = client.readAll();
-    if (reply.rfind("HTTP/1.1 ", 0) != 0) {
-        return {0, reply};
-    }
-    return {std::stoi(reply.substr(9, 3)), reply};
-}
-
-/// Waits until the server has closed each of `clients` (what it sends before, a 408 or a 503, is read and dropped),
-/// giving up after 20 s; returns how many it closed.
-std::size_t waitClosedByServer(const std::vector<RawClient>& clients) {
-    std::vector<bool> closed(clients.size(), false);
-    std::size_t count = 0;
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (count < clients.size() && std::chrono::steady_clock::now() < give_up) {
-        std::vector<pollfd> fds;
-        std::vector<std::size_t> which;
-        for (std::size_t i = 0; i < clients.size(); ++i) {
-            if (!closed[i]) {
-                fds.push_back({clients[i].fd(), POLLIN, 0});
-                which.push_back(i);
-            }
-        }
-        ::poll(fds.data(), fds.size(), 100);
-        for (std::size_t k = 0; k < fds.size(); ++k) {
-            if (fds[k].revents == 0) {
-                continue;
-            }
-            char buffer[4096];
-            const auto n = ::recv(fds[k].fd, buffer, sizeof buffer, MSG_DONTWAIT);
-            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-                closed[which[k]] = true;
-                ++count;
-            }
-        }
-    }
-    return count;
-}
-
-int freePort() {
-    Poco::Net::ServerSocket s(Poco::Net::SocketAddress("127.0.0.1", 0));
-    return s.address().port();
-}
 
 void raiseDescriptorLimit() {
     rlimit limit{};
