@@ -6,6 +6,7 @@
 #include <future>
 #include <stdexcept>
 
+#include "engine/model/utf8.h"
 #include "engine/store/dialect.h"
 #include "engine/store/sqlite_statement.h"
 
@@ -20,37 +21,6 @@ namespace {
 
 // Taken by every appender on PostgreSQL until its transaction ends ("audit" in ASCII).
 constexpr Poco::Int64 kAuditLockKey = 0x6175646974LL;
-
-// The length of the valid UTF-8 sequence starting at text[i], or 0.
-std::size_t utf8Length(const std::string& text, std::size_t i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t n = 0;
-    unsigned min = 0;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2, min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3, min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (i + n > text.size()) {
-        return 0;
-    }
-    unsigned code = c & (0xFF >> (n + 1));
-    for (std::size_t k = 1; k < n; ++k) {
-        const auto d = static_cast<unsigned char>(text[i + k]);
-        if ((d & 0xC0) != 0x80) {
-            return 0;
-        }
-        code = (code << 6) | (d & 0x3F);
-    }
-    if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-        return 0;
-    }
-    return n;
-}
 
 void appendValue(std::string& out, const std::optional<std::string>& value) {
     if (value) {
@@ -95,7 +65,8 @@ void appendJsonString(std::string& out, const std::string& text) {
             ++i;
             continue;
         }
-        const std::size_t n = utf8Length(text, i);
+        std::uint32_t code = 0;
+        const std::size_t n = model::decodeUtf8(text, i, code);
         if (n == 0) {
             out += "\\ufffd";
             ++i;
