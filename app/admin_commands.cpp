@@ -114,6 +114,16 @@ int commandMigrate(const GlobalOptions& options, bool dry_run) {
 
 namespace {
 
+// "odbc connector: products, stock; orders pushed" for check-config.
+std::string describeErp(const config::ErpConfig& erp) {
+    std::string streams;
+    for (const auto& stream : erp.features.streams) {
+        streams += (streams.empty() ? "" : ", ") + stream;
+    }
+    return erp.connector + " connector: " + (streams.empty() ? "no streams" : streams) +
+           (erp.features.push_orders ? "; orders pushed" : "") + (erp.features.live_price ? "; live prices" : "");
+}
+
 // What config::load cannot see without OpenSSL: that the certificate parses and the key belongs to it.
 void checkTlsMaterial(const config::Config& config) {
     if (!config.api.tls.enabled()) {
@@ -142,10 +152,7 @@ int commandCheckConfig(const GlobalOptions& options, const std::string& file) {
                       << "\n";
         } else {
             std::cout << config.path << ": OK (webstore " << config.webstore.describe() << ", ERP "
-                      << (config.erp.dsn.empty() && config.erp.connection_string.empty()
-                              ? std::string("not configured")
-                              : config.erp.connector +
-                                    (config.erp.dsn.empty() ? " connection string" : " DSN " + config.erp.dsn))
+                      << (!config.erp.configured() ? std::string("not configured") : describeErp(config.erp))
                       << ")\n";
         }
         return kExitOk;

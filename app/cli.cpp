@@ -12,6 +12,7 @@
 #include "app/commands.h"
 #include "app/exit_codes.h"
 #include "app/logging.h"
+#include "connectors/builtin.h"
 #include "engine/audit/audit_log.h"
 #include "engine/config/secret_handover.h"
 #include "engine/store/migrator.h"
@@ -65,6 +66,7 @@ int runAction(const std::function<int()>& action) {
 }  // namespace
 
 int runCli(int argc, char** argv) {
+    connectors::registerBuiltinConnectors();
     CLI::App app{"Syncline: ERP <-> webstore sync engine", "syncline"};
     app.require_subcommand(1);
     app.fallthrough();  // global options may follow the command: `syncline runs --json`
@@ -114,12 +116,28 @@ int runCli(int argc, char** argv) {
     rejects_cmd->add_option("--limit", rejects.limit, "at most this many")->check(CLI::Range(1, 100000));
     rejects_cmd->callback([&] { action = [&] { return commandRejects(options, rejects); }; });
 
-    bool with_tables = false;
-    auto* connectors_cmd = app.add_subcommand("connectors", "ERP connectors");
+    ConnectorsTestOptions connectors_test_options;
+    auto* connectors_cmd = app.add_subcommand("connectors", "ERP connectors: list, spec, test, discover");
     connectors_cmd->require_subcommand(1);
     auto* connectors_test = connectors_cmd->add_subcommand("test", "connect to the ERP and report what it is");
-    connectors_test->add_flag("--tables", with_tables, "also list the ERP's tables with their row counts");
-    connectors_test->callback([&] { action = [&] { return commandConnectorsTest(options, with_tables); }; });
+    connectors_test->add_flag("--tables", connectors_test_options.tables,
+                              "also list the ERP's tables with their row counts");
+    connectors_test->add_flag("--streams", connectors_test_options.streams,
+                              "also read each configured stream dry and name a missing column");
+    connectors_test->callback(
+        [&] { action = [&] { return commandConnectorsTest(options, connectors_test_options); }; });
+    connectors_cmd->add_subcommand("list", "the connector kinds this syncline has, with their capabilities")
+        ->callback([&] { action = [&] { return commandConnectorsList(options); }; });
+    std::string spec_kind;
+    auto* connectors_spec = connectors_cmd->add_subcommand("spec", "the settings of a connector kind");
+    connectors_spec->add_option("kind", spec_kind, "the kind, e.g. odbc")->required();
+    connectors_spec->callback([&] { action = [&] { return commandConnectorsSpec(options, spec_kind); }; });
+    std::optional<std::string> discover_stream;
+    auto* connectors_discover = connectors_cmd->add_subcommand(
+        "discover", "list the ERP's tables and columns and suggest an [erp.streams.*] mapping");
+    connectors_discover->add_option("--stream", discover_stream, "only the table this stream maps to");
+    connectors_discover->callback(
+        [&] { action = [&] { return commandConnectorsDiscover(options, discover_stream); }; });
 
     RunOptions run;
     auto* run_cmd =

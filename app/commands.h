@@ -50,7 +50,18 @@ int commandRejects(const GlobalOptions& options, const RejectsOptions& rejects);
 
 /// Connects to the configured ERP and reports what it is; with `with_tables`, every table and its row count.
 /// Exit codes follow the error's kind: 75 transient, 78 config, 69 otherwise.
-int commandConnectorsTest(const GlobalOptions& options, bool with_tables);
+struct ConnectorsTestOptions {
+    bool tables = false;   ///< --tables: list the source's tables with their row counts (odbc)
+    bool streams = false;  ///< --streams: read each configured stream dry and name a missing column
+};
+/// `connectors test`: connects and describes the ERP. Exit 0, 69/75 unreachable, 78 config.
+int commandConnectorsTest(const GlobalOptions& options, const ConnectorsTestOptions& test);
+/// `connectors list`: the registered kinds, their versions and capabilities. Exit 0.
+int commandConnectorsList(const GlobalOptions& options);
+/// `connectors spec KIND`: the kind's settings (keys, types, defaults, help). Exit 0, 64 an unknown kind.
+int commandConnectorsSpec(const GlobalOptions& options, const std::string& kind);
+/// `connectors discover [--stream S]`: the source's tables and columns and a suggested mapping as TOML.
+int commandConnectorsDiscover(const GlobalOptions& options, const std::optional<std::string>& stream);
 
 struct RunOptions {
     std::string job;
@@ -129,7 +140,8 @@ struct PriceOptions {
 /// item, or no price in the currency.
 int commandPrice(const GlobalOptions& options, const PriceOptions& price);
 
-/// The ERP connector the config describes.
+/// The ERP connector the config describes, made by its kind's factory. Throws std::runtime_error when the config
+/// has no [erp].
 std::unique_ptr<connector::Connector> makeConnector(const config::Config& config);
 
 struct RunOptions;
@@ -147,7 +159,5 @@ int commandOrderStatus(const GlobalOptions& options, const config::Config& confi
 /// SIGTERM within [engine] shutdown_timeout_s. Exit 0 after SIGTERM, 69 when another daemon has the SQLite webstore.
 int commandServe(const GlobalOptions& options);
 
-/// Points unixODBC at the config's odbc_ini_dir (before the first ODBC call of the process).
-void useOdbcIniDir(const config::ErpConfig& erp);
 
 }  // namespace syncline::app

@@ -144,13 +144,10 @@ int commandJobs(const GlobalOptions& options) {
                      ran ? toJson(last.value(2)) : nlohmann::json(nullptr), next_runs, what});
     };
     for (const auto& job : jobs::pullJobs()) {
-        add(job.name, job.entity.stream,
-            std::any_of(config.erp.streams.begin(), config.erp.streams.end(),
-                        [&](const connector::StreamConfig& s) { return s.stream == job.entity.stream; }),
-            job.description);
+        add(job.name, job.entity.stream, config.erp.reads(job.entity.stream), job.description);
     }
-    add("order_push", "orders", config.erp.orders.configured(), "webstore orders into the ERP, exactly once");
-    add("order_status", "orders", !config.erp.orders.status_query.empty(),
+    add("order_push", "orders", config.erp.features.push_orders, "webstore orders into the ERP, exactly once");
+    add("order_status", "orders", config.erp.features.order_status,
         "the ERP's order status, tracking and invoice numbers back into the webstore");
     listing.print(options.json);
     if (!options.json && !upcoming.empty()) {

@@ -9,7 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands.h"
-#include "connectors/odbc/connection_string.h"
+#include "app/commands.h"
 
 namespace syncline::app {
 
@@ -17,7 +17,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string keyOf(const odbc::LivePriceQuestion& q) {
+std::string keyOf(const connector::LivePriceQuestion& q) {
     // Fields cannot hold '\x1f' (unit separator) in practice; it keeps "A|B" + "C" apart from "A" + "B|C".
     return q.customer + '\x1f' + q.sku + '\x1f' + q.quantity + '\x1f' + q.currency + '\x1f' + q.date;
 }
@@ -26,7 +26,7 @@ std::string keyOf(const odbc::LivePriceQuestion& q) {
 
 struct LivePrices::State {
     struct Entry {
-        std::optional<odbc::LivePriceAnswer> answer;
+        std::optional<connector::LivePriceAnswer> answer;
         Clock::time_point at;
     };
     std::mutex mutex;
@@ -35,7 +35,7 @@ struct LivePrices::State {
     std::deque<std::string> order;  ///< insertion order, for eviction
     std::size_t in_flight = 0;
 
-    void remember(const std::string& key, const std::optional<odbc::LivePriceAnswer>& answer, std::size_t max) {
+    void remember(const std::string& key, const std::optional<connector::LivePriceAnswer>& answer, std::size_t max) {
         if (max == 0) {
             return;
         }
@@ -57,12 +57,12 @@ LivePrices::~LivePrices() {
     state_->changed.wait_for(lock, std::chrono::seconds(5), [this] { return state_->in_flight == 0; });
 }
 
-LivePrices::Result LivePrices::price(const odbc::LivePriceQuestion& question, Clock::time_point deadline) {
+LivePrices::Result LivePrices::price(const connector::LivePriceQuestion& question, Clock::time_point deadline) {
     const std::string key = keyOf(question);
     const auto ttl = settings_.ttl;
     struct Call {
         bool done = false;
-        std::optional<odbc::LivePriceAnswer> answer;
+        std::optional<connector::LivePriceAnswer> answer;
         std::string error;
     };
     auto call = std::make_shared<Call>();
@@ -88,7 +88,7 @@ LivePrices::Result LivePrices::price(const odbc::LivePriceQuestion& question, Cl
         ++state_->in_flight;
     }
     std::thread([state = state_, ask = ask_, question, key, call, max = settings_.max_entries, ttl] {
-        std::optional<odbc::LivePriceAnswer> answer;
+        std::optional<connector::LivePriceAnswer> answer;
         std::string error;
         try {
             answer = ask(question);
@@ -121,18 +121,29 @@ std::unique_ptr<LivePrices> makeLivePrices(const config::Config& config) {
     if (!live.enabled()) {
         return nullptr;
     }
-    useOdbcIniDir(config.erp);
-    const std::string target = config.erp.dsn.empty() ? config.erp.connection_string : config.erp.dsn;
-    auto query = std::make_shared<odbc::LivePriceQuery>(
-        odbc::buildConnectionString(target, config.erp.user, config.erp.password.reveal()),
-        std::chrono::seconds(config.erp.login_timeout_s), live.query);
+    auto source = makeConnector(config)->livePrices();
+    if (!source) {
+        throw std::invalid_argument(source.error().message);
+    }
+    auto query = source.value();
+    if (!query) {
+        return nullptr;
+    }
     LivePrices::Settings settings;
     settings.timeout = std::chrono::milliseconds(live.timeout_ms);
     settings.ttl = std::chrono::seconds(live.cache_ttl_s);
     settings.max_entries = static_cast<std::size_t>(live.cache_entries);
     settings.max_in_flight = static_cast<std::size_t>(std::max(4, config.api.max_connections));
     spdlog::info("pricing API: live mode, the ERP answers within {} ms or the synced rules do", live.timeout_ms);
-    return std::make_unique<LivePrices>([query](const odbc::LivePriceQuestion& q) { return query->ask(q); }, settings);
+    return std::make_unique<LivePrices>(
+        [query](const connector::LivePriceQuestion& q) {
+            auto answer = query->ask(q);
+            if (!answer) {
+                throw std::runtime_error(answer.error().describe());
+            }
+            return answer.value();
+        },
+        settings);
 }
 
 }  // namespace syncline::app

@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "connectors/odbc/live_price.h"
+#include "engine/connector/connector.h"
 #include "engine/config/config.h"
 
 namespace syncline::app {
@@ -25,7 +25,7 @@ class LiveUnavailable : public std::runtime_error {
 /// costs threads only up to that bound); beyond it a question is not asked. Thread-safe.
 class LivePrices {
   public:
-    using Ask = std::function<std::optional<odbc::LivePriceAnswer>(const odbc::LivePriceQuestion&)>;
+    using Ask = std::function<std::optional<connector::LivePriceAnswer>(const connector::LivePriceQuestion&)>;
 
     struct Settings {
         std::chrono::milliseconds timeout{300};  ///< [pricing.live] timeout_ms: for one line, or a whole cart
@@ -37,7 +37,7 @@ class LivePrices {
     enum class Source { Live, Cache };
 
     struct Result {
-        std::optional<odbc::LivePriceAnswer> answer;  ///< none: the ERP has no price for it
+        std::optional<connector::LivePriceAnswer> answer;  ///< none: the ERP has no price for it
         Source source = Source::Live;
         std::chrono::seconds age{0};  ///< of a cached answer
     };
@@ -51,7 +51,7 @@ class LivePrices {
     const Settings& settings() const { return settings_; }
 
     /// The cached or live answer, waiting no later than `deadline`. Throws LiveUnavailable.
-    Result price(const odbc::LivePriceQuestion& question, std::chrono::steady_clock::time_point deadline);
+    Result price(const connector::LivePriceQuestion& question, std::chrono::steady_clock::time_point deadline);
 
   private:
     struct State;

@@ -9,8 +9,7 @@
 #include "app/job_lease.h"
 #include "app/progress.h"
 #include "app/run_watchdog.h"
-#include "connectors/odbc/connection_string.h"
-#include "connectors/odbc/odbc_connector.h"
+#include "engine/connector/registry.h"
 #include "engine/audit/audit_log.h"
 #include "engine/store/transaction.h"
 #include "jobs/pull_jobs.h"
@@ -52,15 +51,11 @@ nlohmann::json toJson(const std::string& job, const sync::PullResult& r, bool dr
 }  // namespace
 
 std::unique_ptr<connector::Connector> makeConnector(const config::Config& config) {
-    useOdbcIniDir(config.erp);
-    odbc::OdbcConnectorConfig c;
-    const std::string target = config.erp.dsn.empty() ? config.erp.connection_string : config.erp.dsn;
-    c.connection_string = odbc::buildConnectionString(target, config.erp.user, config.erp.password.reveal());
-    c.login_timeout = std::chrono::seconds(config.erp.login_timeout_s);
-    c.query_timeout = std::chrono::seconds(config.erp.query_timeout_s);
-    c.streams = config.erp.streams;
-    c.orders = config.erp.orders;
-    return std::make_unique<odbc::OdbcConnector>(std::move(c));
+    const auto factory = connector::findConnector(config.erp.connector);
+    if (!config.erp.configured() || factory == nullptr) {
+        throw std::runtime_error("the config has no [erp] section: no ERP connector to use");
+    }
+    return factory->create(config.erp.settings);
 }
 
 namespace {
@@ -68,9 +63,7 @@ namespace {
 int runPull(const GlobalOptions& options, const config::Config& config, const RunOptions& run,
             const jobs::PullJob& job_ref, LeasedRun& leased, RunWatchdog& watchdog) {
     const auto* job = &job_ref;
-    const auto stream = std::find_if(config.erp.streams.begin(), config.erp.streams.end(),
-                                     [&](const connector::StreamConfig& s) { return s.stream == job->entity.stream; });
-    if (stream == config.erp.streams.end()) {
+    if (!config.erp.reads(job->entity.stream)) {
         std::cerr << "syncline run " << job->name << ": the config has no [erp.streams." << job->entity.stream
                   << "] to read from\n";
         return kExitConfig;
@@ -80,7 +73,6 @@ int runPull(const GlobalOptions& options, const config::Config& config, const Ru
     sync::PullOptions pull;
     pull.job = job->name;
     pull.node = config.node_name;
-    pull.cursor_field = stream->cursor_field;
     pull.mode = run.full ? connector::PullMode::Full : connector::PullMode::Incremental;
     pull.dry_run = run.dry_run;
     pull.overlap_seconds = config.sync.overlap_seconds;

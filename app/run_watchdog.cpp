@@ -218,16 +218,17 @@ class WatchedConnector final : public connector::Connector {
 
     std::string kind() const override { return connector_->kind(); }
     std::vector<std::string> streams() const override { return connector_->streams(); }
+    bool incremental(const std::string& stream) const override { return connector_->incremental(stream); }
     connector::Result<std::string> check() override {
         ErpCall call(watchdog_, "connecting", answers_are_progress_);
         return connector_->check();
     }
-    connector::Result<std::unique_ptr<connector::PullSession>> open(
-        const std::string& stream, connector::PullMode mode, const std::optional<std::string>& watermark) override {
+    connector::Result<std::unique_ptr<connector::PullSession>> open(const std::string& stream,
+                                                                    const connector::OpenRequest& request) override {
         auto session = [&] {
             ErpCall call(watchdog_, "connecting and running the query of stream '" + stream + "'",
                          answers_are_progress_);
-            return connector_->open(stream, mode, watermark);
+            return connector_->open(stream, request);
         }();
         if (!session) {
             return session;

@@ -124,7 +124,7 @@ std::string apiBasis(const config::Config& c) {
         << p.cache_items << '\n'
         << p.cache_check_ms << '\n'
         << p.cache_max_age_s << '\n'
-        << p.live.query << '\n'
+        << p.live.on << '\n'
         << p.live.timeout_ms << '\n'
         << p.live.cache_ttl_s << '\n'
         << p.live.cache_entries << '\n'
@@ -132,11 +132,12 @@ std::string apiBasis(const config::Config& c) {
         << w.sqlite_path << '\n'
         << w.password << '\n'
         << w.idle_in_transaction_timeout_s << '\n'
-        << e.dsn << '\n'
-        << e.connection_string << '\n'
-        << e.user << '\n'
-        << e.password.reveal() << '\n'
-        << e.login_timeout_s;  // not odbc_ini_dir: unixODBC reads it once per process
+        << e.connector << '\n'
+        << e.settings.values.dump() << '\n';  // odbc_ini_dir among them, though unixODBC reads it once per process
+    for (const auto& [name, secret] : e.settings.secrets) {
+        out << name << '=' << secret << '\n';
+    }
+    out << e.login_timeout_s;
     return out.str();
 }
 

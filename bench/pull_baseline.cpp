@@ -31,7 +31,9 @@
 #include "connectors/odbc/batch_reader.h"
 #include "connectors/odbc/connection.h"
 #include "connectors/odbc/connection_string.h"
+#include "connectors/builtin.h"
 #include "connectors/odbc/odbc_error.h"
+#include "connectors/odbc/odbc_settings.h"
 #include "connectors/odbc/streaming_attributes.h"
 #include "engine/config/config.h"
 
@@ -141,13 +143,12 @@ class PreparedInsert {
     sqlite3_stmt* statement_ = nullptr;
 };
 
-StreamFigures copyStream(const config::Config& config, const connector::StreamConfig& stream, SqliteFile& file) {
+StreamFigures copyStream(const config::Config& config, const odbc::OdbcConnectorConfig& erp,
+                         const odbc::OdbcStream& stream, SqliteFile& file) {
     const auto started = Clock::now();
-    const std::string target = config.erp.dsn.empty() ? config.erp.connection_string : config.erp.dsn;
     const auto batch_size = static_cast<std::size_t>(stream.batch_size);
     // What OdbcConnector::open does: the same streaming attributes with Fetch = the batch size.
-    const std::string connection_string = odbc::withStreamingAttributes(
-        odbc::buildConnectionString(target, config.erp.user, config.erp.password.reveal()), batch_size);
+    const std::string connection_string = odbc::withStreamingAttributes(erp.connection_string, batch_size);
     odbc::Connection connection(connection_string, std::chrono::seconds(config.erp.login_timeout_s));
     odbc::BatchReaderOptions options;
     options.rows_per_fetch = batch_size;
@@ -228,6 +229,7 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
 
     config::Config config;
+    connectors::registerBuiltinConnectors();
     try {
         config = config::load(config_path);
     } catch (const config::ConfigError& e) {
@@ -236,16 +238,21 @@ int main(int argc, char** argv) {
         }
         return kExitConfig;
     }
-    if (!config.erp.odbc_ini_dir.empty()) {
-        // As syncline does: unixODBC reads these at the first ODBC call of the process.
-        ::setenv("ODBCSYSINI", config.erp.odbc_ini_dir.c_str(), 1);
-        ::setenv("ODBCINI", (config.erp.odbc_ini_dir + "/odbc.ini").c_str(), 1);
+    if (config.erp.connector != "odbc") {
+        std::cerr << "pull_baseline: " << config_path << " has no [erp] with connector = \"odbc\"\n";
+        return kExitConfig;
     }
-    std::vector<const connector::StreamConfig*> streams;
+    const auto erp = odbc::odbcConfigOf(config.erp.settings);
+    if (!erp.odbc_ini_dir.empty()) {
+        // As syncline does: unixODBC reads these at the first ODBC call of the process.
+        ::setenv("ODBCSYSINI", erp.odbc_ini_dir.c_str(), 1);
+        ::setenv("ODBCINI", (erp.odbc_ini_dir + "/odbc.ini").c_str(), 1);
+    }
+    std::vector<const odbc::OdbcStream*> streams;
     for (const auto& name : stream_names) {
-        const auto it = std::find_if(config.erp.streams.begin(), config.erp.streams.end(),
-                                     [&](const connector::StreamConfig& s) { return s.stream == name; });
-        if (it == config.erp.streams.end()) {
+        const auto it = std::find_if(erp.streams.begin(), erp.streams.end(),
+                                     [&](const odbc::OdbcStream& s) { return s.stream == name; });
+        if (it == erp.streams.end()) {
             std::cerr << "pull_baseline: " << config_path << " has no [erp.streams." << name << "]\n";
             return kExitUsage;
         }
@@ -260,7 +267,7 @@ int main(int argc, char** argv) {
         SqliteFile file(sqlite_path);
         std::vector<StreamFigures> figures;
         for (const auto* stream : streams) {
-            figures.push_back(copyStream(config, *stream, file));
+            figures.push_back(copyStream(config, erp, *stream, file));
         }
         std::cout << toJson(figures, std::chrono::duration<double>(Clock::now() - started).count()) << std::endl;
     } catch (const odbc::OdbcError& e) {

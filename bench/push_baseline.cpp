@@ -46,6 +46,8 @@
 #include "connectors/odbc/odbc_error.h"
 #include "connectors/odbc/order_export.h"
 #include "connectors/odbc/statement.h"
+#include "connectors/builtin.h"
+#include "connectors/odbc/odbc_settings.h"
 #include "engine/config/config.h"
 #include "engine/model/decimal.h"
 #include "engine/model/records.h"
@@ -176,11 +178,10 @@ model::Order makeOrder(int k, int lines, const std::vector<Customer>& customers,
 
 double push(const config::Config& config, int orders, int lines, const std::string& prefix) {
     const auto started = Clock::now();
-    const auto& statements = config.erp.orders;
-    const std::string target = config.erp.dsn.empty() ? config.erp.connection_string : config.erp.dsn;
+    const auto erp = odbc::odbcConfigOf(config.erp.settings);
+    const auto& statements = erp.orders;
     // What makeConnector gives OdbcConnector, and OdbcConnector its OrderExport.
-    const std::string connection_string =
-        odbc::buildConnectionString(target, config.erp.user, config.erp.password.reveal());
+    const std::string connection_string = erp.connection_string;
     odbc::Connection connection(connection_string, std::chrono::seconds(config.erp.login_timeout_s));
 
     std::vector<Customer> customers;
@@ -261,6 +262,7 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
 
     config::Config config;
+    connectors::registerBuiltinConnectors();
     try {
         config = config::load(config_path);
     } catch (const config::ConfigError& e) {
@@ -269,14 +271,15 @@ int main(int argc, char** argv) {
         }
         return kExitConfig;
     }
-    if (config.erp.orders.header.empty() || config.erp.orders.line.empty()) {
+    if (config.erp.connector != "odbc" || !config.erp.features.push_orders) {
         std::cerr << "push_baseline: " << config_path << " has no [erp.orders] header and line statements\n";
         return kExitConfig;
     }
-    if (!config.erp.odbc_ini_dir.empty()) {
+    const auto erp = odbc::odbcConfigOf(config.erp.settings);
+    if (!erp.odbc_ini_dir.empty()) {
         // As syncline does: unixODBC reads these at the first ODBC call of the process.
-        ::setenv("ODBCSYSINI", config.erp.odbc_ini_dir.c_str(), 1);
-        ::setenv("ODBCINI", (config.erp.odbc_ini_dir + "/odbc.ini").c_str(), 1);
+        ::setenv("ODBCSYSINI", erp.odbc_ini_dir.c_str(), 1);
+        ::setenv("ODBCINI", (erp.odbc_ini_dir + "/odbc.ini").c_str(), 1);
     }
     try {
         const double seconds = push(config, orders, lines, prefix);

@@ -36,3 +36,13 @@ function(syncline_malloc target)
     target_link_libraries(${target} PRIVATE PkgConfig::JEMALLOC)
   endif()
 endfunction()
+
+# syncline_builtin_connector(LIBRARY lib REGISTER namespace::function)
+# Builds a connector into syncline: `function` (void(), in `lib`) registers its kind; connectors/builtin.h's
+# registerBuiltinConnectors() calls every one. A connector folder under connectors/ calls this from its CMakeLists.txt;
+# no other file changes to add one.
+function(syncline_builtin_connector)
+  cmake_parse_arguments(ARG "" "LIBRARY;REGISTER" "" ${ARGN})
+  set_property(GLOBAL APPEND PROPERTY SYNCLINE_CONNECTOR_LIBS ${ARG_LIBRARY})
+  set_property(GLOBAL APPEND PROPERTY SYNCLINE_CONNECTOR_FUNCTIONS ${ARG_REGISTER})
+endfunction()

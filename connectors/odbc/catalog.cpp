@@ -1,6 +1,7 @@
 #include "connectors/odbc/catalog.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include "connectors/odbc/diagnostics.h"
@@ -40,12 +41,14 @@ ConnectionInfo describe(Connection& connection) {
     return info;
 }
 
-std::vector<TableInfo> listTables(Connection& connection) {
+std::vector<TableInfo> listTables(Connection& connection, bool with_views) {
     Statement statement(connection);
     // psqlODBC reads a NULL schema as "the search path": ask for every schema explicitly.
     SQLCHAR any_schema[] = "%";
     SQLCHAR any_table[] = "%";
-    SQLCHAR table_type[] = "TABLE";
+    SQLCHAR tables_only[] = "TABLE";
+    SQLCHAR tables_and_views[] = "TABLE,VIEW";
+    SQLCHAR* table_type = with_views ? tables_and_views : tables_only;
     detail::check(
         SQLTables(statement.handle(), nullptr, 0, any_schema, SQL_NTS, any_table, SQL_NTS, table_type, SQL_NTS),
         SQL_HANDLE_STMT, statement.handle(), "SQLTables", connection.secrets());
@@ -58,6 +61,37 @@ std::vector<TableInfo> listTables(Connection& connection) {
         }
     }
     return tables;
+}
+
+std::vector<ColumnInfo> listColumns(Connection& connection, const TableInfo& table) {
+    Statement statement(connection);
+    std::string schema = table.schema;
+    std::string name = table.name;
+    detail::check(SQLColumns(statement.handle(), nullptr, 0,
+                             schema.empty() ? nullptr : reinterpret_cast<SQLCHAR*>(schema.data()),
+                             schema.empty() ? 0 : SQL_NTS, reinterpret_cast<SQLCHAR*>(name.data()), SQL_NTS, nullptr, 0),
+                  SQL_HANDLE_STMT, statement.handle(), "SQLColumns", connection.secrets());
+    // Result columns: TABLE_CAT, TABLE_SCHEM, TABLE_NAME, COLUMN_NAME (4), DATA_TYPE, TYPE_NAME (6), COLUMN_SIZE (7),
+    // BUFFER_LENGTH, DECIMAL_DIGITS (9), NUM_PREC_RADIX, NULLABLE (11); read in increasing order.
+    std::vector<ColumnInfo> columns;
+    while (statement.fetch()) {
+        ColumnInfo column;
+        column.name = statement.getText(4).value_or("");
+        column.type = statement.getText(6).value_or("?");
+        const auto size = statement.getText(7);
+        const auto digits = statement.getText(9);
+        const std::string lower = [&] {
+            std::string t = column.type;
+            std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
+            return t;
+        }();
+        if (size && (lower.find("char") != std::string::npos || lower == "numeric" || lower == "decimal")) {
+            column.type += "(" + *size + (digits && lower.find("char") == std::string::npos ? "," + *digits : "") + ")";
+        }
+        column.nullable = statement.getText(11).value_or("1") != "0";
+        columns.push_back(std::move(column));
+    }
+    return columns;
 }
 
 std::int64_t countRows(Connection& connection, const TableInfo& table) {

@@ -26,13 +26,23 @@ struct TableInfo {
     friend bool operator==(const TableInfo&, const TableInfo&) = default;
 };
 
+/// One column of a table (SQLColumns).
+struct ColumnInfo {
+    std::string name;
+    std::string type;  ///< the driver's type name with its size: "varchar(40)", "numeric(19,6)", "INTEGER"
+    bool nullable = true;
+};
+
 /// The connection's DBMS and driver names and versions and its data source name. The connection's thread; may block
 /// (some drivers ask the server). Throws OdbcError.
 ConnectionInfo describe(Connection& connection);
 
-/// The tables (SQLTables, type TABLE) the connection's user can see, in the driver's order (schema, name), without
+/// The tables (SQLTables, type TABLE, and VIEW when asked) the connection's user can see, in the driver's order (schema, name), without
 /// PostgreSQL's pg_catalog and information_schema. The connection's thread; blocks on the server. Throws OdbcError.
-std::vector<TableInfo> listTables(Connection& connection);
+std::vector<TableInfo> listTables(Connection& connection, bool with_views = false);
+
+/// The columns of `table` in their order (SQLColumns). The connection's thread; blocks on the server. Throws OdbcError.
+std::vector<ColumnInfo> listColumns(Connection& connection, const TableInfo& table);
 
 /// The number of rows of `table` (SELECT COUNT(*), the name quoted with the driver's identifier quote and qualified
 /// with its schema when it has one). The connection's thread; blocks on the server for as long as the count takes.

@@ -9,26 +9,14 @@
 
 #include "connectors/odbc/connection.h"
 #include "connectors/odbc/named_parameters.h"
+#include "engine/connector/connector.h"
 
 namespace syncline::odbc {
 
-/// What the live price query is asked; every value as text.
-struct LivePriceQuestion {
-    std::string customer;
-    std::string sku;
-    std::string quantity;
-    std::string currency;
-    std::string date;  ///< YYYY-MM-DD
-};
+using connector::LivePriceAnswer;
+using connector::LivePriceQuestion;
 
-/// The ERP's answer: a unit price as the driver gave it (text, never a double) and its currency when the query
-/// returns one.
-struct LivePriceAnswer {
-    std::string unit_price;
-    std::optional<std::string> currency;
-};
-
-/// The ERP's own price for one line, asked with a configured query ([pricing.live] query): any SELECT or stored
+/// The ERP's own price for one line, asked with a configured query ([erp.live_price] query): any SELECT or stored
 /// procedure call the driver accepts, with the named parameters :customer, :sku, :quantity, :currency and :date. The
 /// first row's first column is the unit price, the second column (optional) its currency; no row means the ERP
 /// has no price for it.

@@ -1,5 +1,7 @@
 #include "connectors/odbc/odbc_connector.h"
 
+#include <stdlib.h>
+
 #include <algorithm>
 #include <exception>
 #include <utility>
@@ -16,6 +18,11 @@ using connector::ErrorKind;
 using connector::Result;
 
 OdbcConnector::OdbcConnector(OdbcConnectorConfig config) : config_(std::move(config)) {
+    if (!config_.odbc_ini_dir.empty()) {
+        // unixODBC reads these once, at the first ODBC call of the process.
+        ::setenv("ODBCSYSINI", config_.odbc_ini_dir.c_str(), 1);
+        ::setenv("ODBCINI", (config_.odbc_ini_dir + "/odbc.ini").c_str(), 1);
+    }
     config_.connection_string = withLinkAttributes(config_.connection_string);
     if (config_.orders.configured()) {
         orders_.emplace(config_.orders,
@@ -35,6 +42,11 @@ std::vector<std::string> OdbcConnector::streams() const {
     return names;
 }
 
+bool OdbcConnector::incremental(const std::string& stream) const {
+    return std::any_of(config_.streams.begin(), config_.streams.end(),
+                       [&](const OdbcStream& s) { return s.stream == stream && !s.incremental_query.empty(); });
+}
+
 Result<std::string> OdbcConnector::check() {
     try {
         Connection connection(config_.connection_string, config_.login_timeout);
@@ -47,10 +59,10 @@ Result<std::string> OdbcConnector::check() {
     }
 }
 
-Result<std::unique_ptr<connector::PullSession>> OdbcConnector::open(const std::string& stream, connector::PullMode mode,
-                                                                    const std::optional<std::string>& watermark) {
+Result<std::unique_ptr<connector::PullSession>> OdbcConnector::open(const std::string& stream,
+                                                                    const connector::OpenRequest& request) {
     const auto it = std::find_if(config_.streams.begin(), config_.streams.end(),
-                                 [&](const connector::StreamConfig& s) { return s.stream == stream; });
+                                 [&](const OdbcStream& s) { return s.stream == stream; });
     if (it == config_.streams.end()) {
         std::string configured;
         for (const auto& name : streams()) {
@@ -69,11 +81,16 @@ Result<std::unique_ptr<connector::PullSession>> OdbcConnector::open(const std::s
         // sqliteodbc's SQLCancel also closes the statement's cursor from the calling thread, racing the fetch.
         query.cancel_overdue = driverFamily(query.connection_string) != DriverFamily::SqliteOdbc;
         query.stream = *it;
+        query.request = request;
+        const auto cursor = std::find_if(it->fields.begin(), it->fields.end(),
+                                         [&](const connector::FieldMapping& m) { return m.field == it->cursor_field; });
+        const auto from = cursor == it->fields.end() ? std::nullopt
+                                                     : connector::FieldCursor::startOf(cursor->type, request);
         const bool incremental =
-            mode == connector::PullMode::Incremental && !it->incremental_query.empty() && watermark.has_value();
+            request.mode == connector::PullMode::Incremental && !it->incremental_query.empty() && from.has_value();
         query.sql = incremental ? it->incremental_query : it->query;
         if (incremental) {
-            query.parameters.push_back(watermark);
+            query.parameters.push_back(from);
         }
         return OdbcPullSession::open(query);
     } catch (const std::exception& error) {

@@ -14,16 +14,27 @@
 
 namespace syncline::odbc {
 
-/// The configuration of an OdbcConnector, already validated by the config reader.
+/// One stream of the ODBC connector: its field mapping and the SQL that reads it.
+struct OdbcStream : connector::StreamConfig {
+    std::string query;              ///< full read: every row of the stream
+    std::string incremental_query;  ///< changed rows: one parameter, the cursor (empty = no incremental read)
+};
+
+/// The configuration of an OdbcConnector, made from the [erp] settings by odbcConfigOf (odbc_settings.h).
 struct OdbcConnectorConfig {
     /// Complete connection string with UID/PWD, built by the caller with buildConnectionString (the connector adds
     /// withLinkAttributes). Never logged: errors have its passwords removed.
     std::string connection_string;
     std::chrono::seconds login_timeout{Connection::kDefaultLoginTimeout};
     std::chrono::seconds query_timeout{300};  ///< per query execution and per fetch; 0 = no limit
-    std::vector<connector::StreamConfig> streams;
+    std::vector<OdbcStream> streams;
     /// [erp.orders]: how orders are written into the ERP; not configured() = no order export.
     connector::OrderExportConfig orders{};
+    /// [erp.live_price] query: the ERP's price for one line (LivePriceQuery); empty: no live prices.
+    std::string live_price_query{};
+    /// Absolute; when set, ODBCSYSINI/ODBCINI point here for this process (unixODBC reads them once, at the first
+    /// ODBC call): the constructor sets them.
+    std::string odbc_ini_dir{};
 };
 
 /// The config-only SQL connector. Pull side: each stream is an SQL query of the ERP's own whose result columns are
@@ -52,6 +63,8 @@ class OdbcConnector final : public connector::Connector {
     std::string kind() const override;
     /// The configured streams' names, in config order.
     std::vector<std::string> streams() const override;
+    /// Whether the stream has an incremental_query.
+    bool incremental(const std::string& stream) const override;
 
     /// Connects (blocking up to the login timeout) and describes the source: "PostgreSQL 15.20 via psqlodbcw.so
     /// 13.02.0000" (DBMS name and version via driver library and version, as the driver reports them).
@@ -59,14 +72,23 @@ class OdbcConnector final : public connector::Connector {
 
     /// Opens a session on a new connection (one per session) and executes the stream's query:
     /// - Full: `query`.
-    /// - Incremental: `incremental_query` with `watermark` bound as its only parameter (text; the driver converts it
-    ///   to the compared column's type). When the stream has no incremental_query, or there is no watermark yet (the
-    ///   first run), the full `query` runs instead: an incremental pull never silently reads nothing.
+    /// - Incremental: `incremental_query` with the request's cursor (minus the overlap for a date or timestamp
+    ///   cursor_field) bound as its only parameter (text; the driver converts it to the compared column's type).
+    ///   When the stream has no incremental_query, or there is no cursor yet (the first run), the full `query` runs
+    ///   instead: an incremental pull never silently reads nothing.
+    /// Each batch carries the highest cursor_field value so far as its cursor (connector::FieldCursor).
     /// Config error for a stream that is not configured, a batch_size below 1, no mapped field, a default that does
     /// not fit its type, or a mapped column missing from the query's result (the message lists the result's
     /// columns). Blocks for the login and the query's execution (up to the query timeout).
-    connector::Result<std::unique_ptr<connector::PullSession>> open(
-        const std::string& stream, connector::PullMode mode, const std::optional<std::string>& watermark) override;
+    connector::Result<std::unique_ptr<connector::PullSession>> open(const std::string& stream,
+                                                                    const connector::OpenRequest& request) override;
+
+    /// The tables and views the user can see (SQLTables, SQLColumns; row counts by SELECT COUNT(*) when asked), with
+    /// a suggested [erp.streams.*] mapping per stream whose fields match a table's columns by name.
+    connector::Result<connector::Discovery> discover(const connector::DiscoverRequest& request) override;
+
+    /// A LivePriceQuery over a pool of connections of its own, when [erp.live_price] query is set.
+    connector::Result<std::shared_ptr<connector::LivePriceSource>> livePrices() override;
 
     /// Whether [erp.orders] is configured (even when its statements failed the checks: the calls then say why).
     bool exportsOrders() const override;

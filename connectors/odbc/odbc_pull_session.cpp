@@ -124,7 +124,7 @@ Result<std::unique_ptr<connector::PullSession>> OdbcPullSession::open(const Pull
             return *error;
         }
         return std::unique_ptr<connector::PullSession>(new OdbcPullSession(
-            query.stream, std::move(watchdog), std::move(connection), std::move(reader), std::move(field_columns)));
+            query, std::move(watchdog), std::move(connection), std::move(reader), std::move(field_columns)));
     } catch (const OdbcError& error) {
         return failure(query.stream.stream, watchdog.get(), error);
     } catch (const std::exception& error) {
@@ -132,17 +132,20 @@ Result<std::unique_ptr<connector::PullSession>> OdbcPullSession::open(const Pull
     }
 }
 
-OdbcPullSession::OdbcPullSession(connector::StreamConfig stream, std::unique_ptr<StatementWatchdog> watchdog,
+OdbcPullSession::OdbcPullSession(const PullQuery& query, std::unique_ptr<StatementWatchdog> watchdog,
                                  std::unique_ptr<Connection> connection, std::unique_ptr<BatchReader> reader,
                                  std::vector<std::size_t> field_columns)
-    : stream_(std::move(stream)),
+    : stream_(query.stream),
       field_columns_(std::move(field_columns)),
       watchdog_(std::move(watchdog)),
       connection_(std::move(connection)),
       reader_(std::move(reader)),
       cells_(reader_->columns().size()) {
-    for (const auto& mapping : stream_.fields) {
-        fields_.push_back(mapping.field);
+    for (std::size_t i = 0; i < stream_.fields.size(); ++i) {
+        fields_.push_back(stream_.fields[i].field);
+        if (stream_.fields[i].field == stream_.cursor_field) {
+            cursor_.emplace(i, stream_.fields[i].type, query.request);
+        }
     }
 }
 
@@ -178,6 +181,8 @@ Result<bool> OdbcPullSession::next(connector::RecordBatch& batch) {
     batch.rows.resize(reusable);
     batch.raw.resize(reusable);
     batch.row_errors.resize(reusable);
+    batch.cursor.reset();
+    batch.beyond_limit.clear();
     std::size_t delivered = 0;
     try {
         while (!done_ && delivered < batch_size) {
@@ -210,6 +215,9 @@ Result<bool> OdbcPullSession::next(connector::RecordBatch& batch) {
     batch.rows.resize(delivered);
     batch.raw.resize(delivered);
     batch.row_errors.resize(delivered);
+    if (cursor_) {
+        cursor_->observe(batch);
+    }
     return delivered > 0;
 }
 
@@ -221,8 +229,9 @@ void OdbcPullSession::fillRow(connector::RecordBatch& batch, std::size_t index, 
     }
     auto& values = batch.rows[index];
     values.resize(field_columns_.size());
-    std::string& row_error = batch.row_errors[index];
-    row_error.clear();
+    connector::RowError& row_error = batch.row_errors[index];
+    row_error.field.clear();
+    row_error.reason.clear();
     std::string why;
     for (std::size_t i = 0; i < field_columns_.size(); ++i) {
         const auto& mapping = stream_.fields[i];
@@ -231,15 +240,17 @@ void OdbcPullSession::fillRow(connector::RecordBatch& batch, std::size_t index, 
             values[i].reset();
             if (row_error.empty()) {
                 const auto& info = reader_->columns()[field_columns_[i]];
-                row_error = "field '" + mapping.field + "': the value of column '" + info.name + "' is longer than " +
-                            std::to_string(info.value_bytes) +
-                            " bytes, more than its declared size allows; CAST it to a wider type in the query";
+                row_error.field = mapping.field;
+                row_error.reason = "the value of column '" + info.name + "' is longer than " +
+                                   std::to_string(info.value_bytes) +
+                                   " bytes, more than its declared size allows; CAST it to a wider type in the query";
             }
             continue;
         }
         values[i] = connector::normalizeFieldText(mapping, cell.value, &why);
         if (!values[i] && !why.empty() && row_error.empty()) {
-            row_error = "field '" + mapping.field + "': " + why;
+            row_error.field = mapping.field;
+            row_error.reason = why;
         }
         why.clear();
     }

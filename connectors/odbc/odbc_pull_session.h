@@ -13,6 +13,7 @@
 #include "connectors/odbc/odbc_error.h"
 #include "connectors/odbc/statement_watchdog.h"
 #include "engine/connector/connector.h"
+#include "engine/connector/field_cursor.h"
 #include "engine/connector/stream_config.h"
 
 namespace syncline::odbc {
@@ -29,6 +30,8 @@ struct PullQuery {
     connector::StreamConfig stream;
     std::string sql;
     std::vector<std::optional<std::string>> parameters;
+    /// Where the stream's cursor starts and how far it may go (the cursor is the highest cursor_field value).
+    connector::OpenRequest request;
 };
 
 /// One read of a stream of a config-driven ODBC connector, on a connection of its own (opened by open(), closed
@@ -38,8 +41,9 @@ struct PullQuery {
 ///
 /// Per row of a batch: `rows` holds the fields' values in fields() order; `raw` holds "Column=value; ..." of every
 /// column of the source row as the driver returned it (NULL as NULL, cut at about 1 KB); `row_errors` holds the
-/// first normalization failure of the row as "field 'list_price': '12,5.3' is not a decimal number" (the failing
-/// field is std::nullopt and the row is still delivered, so the pipeline can reject it with its raw values), or "".
+/// first normalization failure of the row as field "list_price", reason "'12,5.3' is not a decimal number" (the
+/// failing field is std::nullopt and the row is still delivered, so the pipeline can reject it with its raw values),
+/// or an empty RowError. `cursor` is the highest value of the stream's cursor_field so far (connector::FieldCursor).
 /// A value longer than its column's array buffer is such a row error too, never cut silently.
 ///
 /// With a query timeout and cancel_overdue, the execution and each fetch that run longer than it are cancelled by a
@@ -62,7 +66,7 @@ class OdbcPullSession final : public connector::PullSession {
     connector::Result<bool> next(connector::RecordBatch& batch) override;
 
   private:
-    OdbcPullSession(connector::StreamConfig stream, std::unique_ptr<StatementWatchdog> watchdog,
+    OdbcPullSession(const PullQuery& query, std::unique_ptr<StatementWatchdog> watchdog,
                     std::unique_ptr<Connection> connection, std::unique_ptr<BatchReader> reader,
                     std::vector<std::size_t> field_columns);
 
@@ -86,6 +90,7 @@ class OdbcPullSession final : public connector::PullSession {
     std::size_t next_row_ = 0;    // the first of them not yet delivered
     bool done_ = false;
     std::optional<connector::Error> failure_;
+    std::optional<connector::FieldCursor> cursor_;  // when the stream has a cursor_field
     // The current row's values, read once for both the fields and the raw text.
     struct Cell {
         std::optional<std::string_view> value;

@@ -21,6 +21,8 @@
 #include "engine/config/secret_handover.h"
 #include "engine/connector/streams.h"
 
+#include <nlohmann/json.hpp>
+
 namespace syncline::config {
 
 namespace fs = std::filesystem;
@@ -68,6 +70,14 @@ std::string_view kindName(ValueKind kind) {
             return "a table";
         case ValueKind::StringList:
             return "an array of strings";
+        case ValueKind::Path:
+            return "a path (a string)";
+        case ValueKind::Secret:
+            return "a secret";
+        case ValueKind::Statements:
+            return "one statement (a string) or an array of them";
+        case ValueKind::Mapping:
+            return "a table";
     }
     return "a value";
 }
@@ -85,6 +95,14 @@ bool isKind(const toml::node& node, ValueKind kind) {
         case ValueKind::StringList:
             return node.is_array() && std::all_of(node.as_array()->begin(), node.as_array()->end(),
                                                   [](const toml::node& element) { return element.is_string(); });
+        case ValueKind::Path:
+            return node.is_string();
+        case ValueKind::Secret:
+            return false;  // written as <key>_env or <key>_file
+        case ValueKind::Statements:
+            return node.is_string() || node.is_array();
+        case ValueKind::Mapping:
+            return node.is_table();
     }
     return false;
 }
@@ -95,6 +113,10 @@ class Reader {
     Reader(std::string file, const toml::table& root) : file_(std::move(file)), root_(root) {}
 
     std::vector<ConfigIssue> issues;
+    /// The chosen connector's keys under [erp] (schema.h erpKeys), set before checkTable.
+    std::vector<KeySpec> erp_keys;
+    /// Of those, the *_env and *_file keys of its secrets ("erp.password_env").
+    std::vector<std::string> erp_secret_keys;
 
     void issue(const toml::node* node, const std::string& key, std::string message) {
         ConfigIssue out{file_, 0, 0, key, std::move(message)};
@@ -113,15 +135,13 @@ class Reader {
     void checkTable(const toml::table& table, const std::string& prefix) {
         for (const auto& [name, node] : table) {
             const std::string key = prefix.empty() ? std::string(name.str()) : prefix + "." + std::string(name.str());
-            const KeySpec* spec = findKey(key);
+            const KeySpec* spec = findKey(key, erp_keys);
             if (spec == nullptr) {
                 unknownKey(name.source(), key, prefix, std::string(name.str()));
-            } else if (spec->path == "erp.orders.header") {
+            } else if (spec->kind == ValueKind::Statements) {
                 checkStatementList(node, key);
             } else if (!isKind(node, spec->kind)) {
                 issue(&node, key, fmt::format("must be {}", kindName(spec->kind)));
-            } else if (spec->path == "erp.streams.*" && !isPullStream(std::string(name.str()))) {
-                issueAt(name.source(), key, fmt::format("unknown stream; allowed: {}", join(connector::pullStreams())));
             } else if (spec->path == "schedule.*" && !isKnownJob(std::string(name.str()))) {
                 issueAt(name.source(), key, "unknown job; allowed: " + join(knownJobNames()));
             } else if (spec->path == "ownership.*" && conflict::ownableFields(std::string(name.str())).empty()) {
@@ -132,8 +152,8 @@ class Reader {
                         fmt::format("not a field of '{}' that can be owned (keys, erp_modified and active always "
                                     "belong to the ERP); allowed: {}",
                                     entity, join(conflict::ownableFields(entity))));
-            } else if (spec->path == "erp.streams.*.fields") {
-                checkFields(*node.as_table(), key, prefix.substr(std::string("erp.streams.").size()));
+            } else if (spec->kind == ValueKind::Mapping) {
+                continue;  // its keys are the connector's to check
             } else if (spec->kind == ValueKind::Table) {
                 checkTable(*node.as_table(), key);
             } else {
@@ -230,12 +250,7 @@ class Reader {
         return std::find(fields.begin(), fields.end(), field) != fields.end();
     }
 
-    static bool isPullStream(const std::string& name) {
-        const auto& all = connector::pullStreams();
-        return std::find(all.begin(), all.end(), name) != all.end();
-    }
-
-    // erp.orders.header: an array of SQL statements, or one statement as a string.
+    // A Statements key (erp.orders.header): an array of statements, or one statement as a string.
     void checkStatementList(const toml::node& node, const std::string& key) {
         if (node.is_string()) {
             if (isBlank(node.as_string()->get())) {
@@ -245,7 +260,7 @@ class Reader {
         }
         const auto* statements = node.as_array();
         if (statements == nullptr) {
-            issue(&node, key, "must be an array of SQL statements (strings), or one statement as a string");
+            issue(&node, key, "must be an array of statements (strings), or one statement as a string");
             return;
         }
         if (statements->empty()) {
@@ -254,55 +269,10 @@ class Reader {
         for (std::size_t i = 0; i < statements->size(); ++i) {
             const toml::node& statement = *statements->get(i);
             if (!statement.is_string()) {
-                issue(&statement, key, fmt::format("statement {} must be a string of SQL", i + 1));
+                issue(&statement, key, fmt::format("statement {} must be a string", i + 1));
             } else if (isBlank(statement.as_string()->get())) {
                 issue(&statement, key, fmt::format("statement {} is empty", i + 1));
             }
-        }
-    }
-
-    // [erp.streams.<stream>.fields]: canonical field = "COLUMN" or { column, type, prefix, default }.
-    void checkFields(const toml::table& fields, const std::string& key, const std::string& stream) {
-        const auto& known = connector::streamFields(stream);
-        std::vector<std::string> names;
-        for (const auto& f : known) {
-            names.push_back(f.name);
-        }
-        for (const auto& [name, value] : fields) {
-            const std::string field(name.str());
-            const std::string field_key = key + "." + field;
-            if (std::find(names.begin(), names.end(), field) == names.end()) {
-                issueAt(name.source(), field_key,
-                        fmt::format("not a field of stream '{}'; allowed: {}", stream, join(names)));
-            } else if (value.is_table()) {
-                checkFieldTable(*value.as_table(), field_key);
-            } else if (!value.is_string() || value.as_string()->get().empty()) {
-                issue(&value, field_key, "must be a column name, or a table { column = \"...\", type = \"...\" }");
-            }
-        }
-        for (const auto& f : known) {
-            if (f.required && !fields.contains(f.name)) {
-                issue(&fields, key + "." + f.name, fmt::format("is required for stream '{}'", stream));
-            }
-        }
-    }
-
-    void checkFieldTable(const toml::table& spec, const std::string& key) {
-        static const std::vector<std::string> allowed = {"column", "type", "prefix", "default"};
-        for (const auto& [name, value] : spec) {
-            const std::string k(name.str());
-            if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
-                issueAt(name.source(), key + "." + k, "unknown key; allowed here: " + join(allowed));
-            } else if (!value.is_string()) {
-                issue(&value, key + "." + k, "must be a string");
-            } else if (k == "type" && !connector::parseFieldType(value.as_string()->get())) {
-                issue(&value, key + "." + k,
-                      fmt::format("'{}' is not allowed; allowed: text, code, decimal, flag, date, timestamp",
-                                  value.as_string()->get()));
-            }
-        }
-        if (!spec.contains("column")) {
-            issue(&spec, key + ".column", "is required");
         }
     }
 
@@ -316,7 +286,13 @@ class Reader {
                                 prefix.empty() ? "<section>" : prefix, kind));
             return;
         }
-        const auto allowed = keysUnder(prefix);
+        if (key == "pricing.live.query") {
+            issueAt(where, key,
+                    "moved: the ERP's live price query is the connector's setting now, erp.live_price.query "
+                    "(docs/pricing.md)");
+            return;
+        }
+        const auto allowed = keysUnder(prefix, erp_keys);
         std::string message = "unknown key";
         std::string best;
         std::size_t best_distance = 3;
@@ -407,154 +383,77 @@ void readWebstore(Reader& r, Config& config) {
     }
 }
 
-connector::FieldMapping readMapping(const std::string& field, const toml::node& value,
-                                    const connector::StreamField& spec) {
-    connector::FieldMapping m;
-    m.field = field;
-    m.type = spec.default_type;
-    if (value.is_string()) {
-        m.column = value.as_string()->get();
-        return m;
-    }
-    const auto& t = *value.as_table();
-    m.column = t["column"].value_or(std::string());
-    if (auto type = t["type"].value<std::string>()) {
-        m.type = connector::parseFieldType(*type).value_or(spec.default_type);
-    }
-    m.prefix = t["prefix"].value_or(std::string());
-    if (auto def = t["default"].value<std::string>()) {
-        m.default_value = *def;
-    }
-    return m;
-}
-
-void readStreams(Reader& r, ErpConfig& erp) {
-    for (const auto& stream : connector::pullStreams()) {
-        const std::string key = "erp.streams." + stream;
-        const auto* node = r.node(key);
-        if (node == nullptr || !node->is_table()) {
-            continue;
-        }
-        connector::StreamConfig config;
-        config.stream = stream;
-        config.query = r.string(key + ".query");
-        config.incremental_query = r.string(key + ".incremental_query");
-        config.cursor_field = r.string(key + ".cursor_field");
-        config.batch_size = r.integer(key + ".batch_size", 5000);
-        if (config.query.empty()) {
-            r.issue(node, key + ".query", "is required");
-        }
-        const auto* fields = r.node(key + ".fields");
-        if (fields == nullptr || !fields->is_table()) {
-            r.issue(node, key + ".fields", "is required: map each field of the stream to a column");
-            erp.streams.push_back(std::move(config));
-            continue;
-        }
-        for (const auto& spec : connector::streamFields(stream)) {
-            if (const auto* value = fields->as_table()->get(spec.name);
-                value != nullptr && (value->is_string() || value->is_table())) {
-                config.fields.push_back(readMapping(spec.name, *value, spec));
+// The [erp] table as the connector's settings: JSON without the engine's own keys and the secrets' *_env/*_file
+// names, paths made absolute.
+nlohmann::json settingsJson(Reader& r, const toml::node& node, const std::string& key) {
+    if (const auto* table = node.as_table()) {
+        nlohmann::json out = nlohmann::json::object();
+        for (const auto& [name, child] : *table) {
+            const std::string child_key = key + "." + std::string(name.str());
+            const KeySpec* spec = findKey(child_key, r.erp_keys);
+            const bool engine_key = spec != nullptr && findKey(child_key) == spec;
+            const bool secret_name = std::find(r.erp_secret_keys.begin(), r.erp_secret_keys.end(), child_key) !=
+                                     r.erp_secret_keys.end();
+            if (engine_key || secret_name) {
+                continue;
             }
+            out[std::string(name.str())] = settingsJson(r, child, child_key);
         }
-        if (!config.cursor_field.empty() &&
-            std::none_of(config.fields.begin(), config.fields.end(),
-                         [&](const connector::FieldMapping& m) { return m.field == config.cursor_field; })) {
-            r.issue(r.node(key + ".cursor_field"), key + ".cursor_field", "must name a mapped field of this stream");
-        }
-        if (!config.incremental_query.empty() && config.cursor_field.empty()) {
-            r.issue(node, key + ".cursor_field", "is required with incremental_query");
-        }
-        erp.streams.push_back(std::move(config));
+        return out;
     }
+    if (const auto* array = node.as_array()) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& element : *array) {
+            out.push_back(settingsJson(r, element, key));
+        }
+        return out;
+    }
+    if (node.is_string()) {
+        const KeySpec* spec = findKey(key, r.erp_keys);
+        return spec != nullptr && spec->kind == ValueKind::Path ? nlohmann::json(r.path(key))
+                                                                : nlohmann::json(node.as_string()->get());
+    }
+    if (node.is_integer()) {
+        return node.as_integer()->get();
+    }
+    if (node.is_boolean()) {
+        return node.as_boolean()->get();
+    }
+    if (node.is_floating_point()) {
+        return node.as_floating_point()->get();
+    }
+    return nullptr;  // dates and times: no connector setting takes one
 }
 
-// Whether `name` can be written as a named parameter (:name): an ASCII letter or '_', then letters, digits, '_'.
-bool isValueName(const std::string& name) {
-    const auto letter = [](unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
-    return !name.empty() && letter(static_cast<unsigned char>(name[0])) &&
-           std::all_of(name.begin(), name.end(), [&](unsigned char c) { return letter(c) || (c >= '0' && c <= '9'); });
-}
-
-// [erp.orders]: the statements that write an order into the ERP. Their named parameters are checked by the connector
-// (it knows the values); types were checked by checkTable.
-void readOrders(Reader& r, ErpConfig& erp) {
-    const std::string key = "erp.orders";
-    const auto* node = r.node(key);
-    if (node == nullptr || !node->is_table()) {
-        return;
-    }
-    auto& orders = erp.orders;
-    orders.find_query = r.string(key + ".find_query");
-    orders.line = r.string(key + ".line");
-    orders.document_number = r.string(key + ".document_number");
-    orders.status_query = r.string(key + ".status_query");
-    if (const auto* header = r.node(key + ".header"); header != nullptr && header->is_string()) {
-        orders.header.push_back(header->as_string()->get());
-    } else if (header != nullptr && header->is_array()) {
-        for (const auto& statement : *header->as_array()) {
-            if (statement.is_string()) {
-                orders.header.push_back(statement.as_string()->get());
-            }
-        }
-    }
-    for (const std::string name : {"find_query", "header", "line"}) {
-        const auto* value = r.node(key + "." + name);
-        if (value == nullptr) {
-            r.issue(node, key + "." + name, "is required with [erp.orders]");
-        } else if (name != "header" && value->is_string() && isBlank(value->as_string()->get())) {
-            r.issue(value, key + "." + name, "must not be empty");
-        }
-    }
-    if (const auto* value = r.node(key + ".document_number");
-        value != nullptr && value->is_string() && !isValueName(orders.document_number)) {
-        r.issue(value, key + ".document_number",
-                fmt::format("'{}' is not a value name: letters, digits and '_', not starting with a digit",
-                            orders.document_number));
-    }
-}
-
-// Whether an ODBC connection string has a PWD or Password attribute, however spaced or cased ("PWD =", " pwd=").
-bool holdsPassword(const std::string& connection_string) {
-    std::size_t start = 0;
-    while (start < connection_string.size()) {
-        const auto end = std::min(connection_string.find(';', start), connection_string.size());
-        const auto equals = connection_string.find('=', start);
-        if (equals < end) {
-            std::string key = connection_string.substr(start, equals - start);
-            key.erase(std::remove_if(key.begin(), key.end(), [](unsigned char c) { return std::isspace(c); }),
-                      key.end());
-            std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
-            if (key == "pwd" || key == "password") {
-                return true;
-            }
-        }
-        start = end + 1;
-    }
-    return false;
-}
-
-void readErp(Reader& r, Config& config) {
-    if (r.node("erp") == nullptr) {
+void readErp(Reader& r, Config& config, const std::shared_ptr<const connector::ConnectorFactory>& factory) {
+    if (r.node("erp") == nullptr || factory == nullptr) {
         return;
     }
     auto& erp = config.erp;
-    erp.connector = r.string("erp.connector", "odbc");
-    erp.dsn = r.string("erp.dsn");
-    erp.connection_string = r.string("erp.connection_string");
-    erp.user = r.string("erp.user");
-    erp.odbc_ini_dir = r.path("erp.odbc_ini_dir");
+    erp.connector = factory->spec().kind;
     erp.login_timeout_s = r.integer("erp.login_timeout_s", 10);
     erp.query_timeout_s = r.integer("erp.query_timeout_s", 300);
-    if (erp.dsn.empty() == erp.connection_string.empty()) {
-        r.issue(r.node("erp"), "erp.dsn", "set exactly one of erp.dsn and erp.connection_string");
+    auto& settings = erp.settings;
+    settings.values = settingsJson(r, *r.node("erp"), "erp");
+    settings.login_timeout_s = erp.login_timeout_s;
+    settings.query_timeout_s = erp.query_timeout_s;
+    for (const auto& setting : factory->spec().settings) {
+        if (setting.kind == ValueKind::Secret) {
+            if (auto secret = r.secret("erp", setting.path); !secret.empty()) {
+                settings.secrets[setting.path] = secret.reveal();
+            }
+        }
     }
-    if (holdsPassword(erp.connection_string)) {
-        r.issue(r.node("erp.connection_string"), "erp.connection_string",
-                "holds a password; remove it and set erp.password_env or erp.password_file");
+    for (const auto& problem : factory->check(settings)) {
+        const std::string key = "erp." + problem.path;
+        // The key itself when it is in the file, else the nearest table above it.
+        std::string at = key;
+        while (r.node(at) == nullptr && at.find('.') != std::string::npos) {
+            at = at.substr(0, at.rfind('.'));
+        }
+        r.issue(r.node(at), key, problem.message);
     }
-    erp.password = r.secret("erp");
-    readStreams(r, erp);
-    readOrders(r, erp);
+    erp.features = factory->features(settings);
 }
 
 // [ownership.<entity>] on top of the defaults; invalid entries were reported by checkTable.
@@ -577,6 +476,10 @@ void readOwnership(const toml::table& root, conflict::Ownership& ownership) {
 }
 
 }  // namespace
+
+bool ErpConfig::reads(const std::string& stream) const {
+    return std::find(features.streams.begin(), features.streams.end(), stream) != features.streams.end();
+}
 
 std::string ConfigIssue::format() const {
     std::string out = file;
@@ -662,6 +565,24 @@ Config load(const std::string& path) {
                          "", "TOML syntax: " + std::string(e.description())}});
     }
     Reader reader(absolute, root);
+    // [erp]'s keys are the chosen connector's: look its kind up before checking them.
+    std::shared_ptr<const connector::ConnectorFactory> factory;
+    if (const auto* erp = root.get("erp"); erp != nullptr && erp->is_table()) {
+        const std::string kind = reader.string("erp.connector", "odbc");
+        factory = connector::findConnector(kind);
+        if (factory == nullptr) {
+            reader.issue(reader.node("erp.connector") != nullptr ? reader.node("erp.connector") : erp, "erp.connector",
+                         fmt::format("unknown connector kind '{}'; known: {}", kind, connector::registeredKinds()));
+        } else {
+            reader.erp_keys = erpKeys(factory->spec());
+            for (const auto& setting : factory->spec().settings) {
+                if (setting.kind == ValueKind::Secret) {
+                    reader.erp_secret_keys.push_back("erp." + setting.path + "_env");
+                    reader.erp_secret_keys.push_back("erp." + setting.path + "_file");
+                }
+            }
+        }
+    }
     reader.checkTable(root, "");
     if (root.get("webstore") == nullptr) {
         reader.issue(nullptr, "webstore", "section [webstore] is required");
@@ -676,7 +597,7 @@ Config load(const std::string& path) {
     readWebstore(reader, config);
     // A holder frozen inside a transaction loses its locks no later than its lease (docs/architecture.md).
     config.webstore.idle_in_transaction_timeout_s = config.lease_s;
-    readErp(reader, config);
+    readErp(reader, config, factory);
     config.sync.overlap_seconds = reader.integer("sync.overlap_seconds", 300);
     config.pricing.max_age_s = static_cast<int>(reader.integer("pricing.max_age_s", 93600));
     config.pricing.cache_items = static_cast<int>(reader.integer("pricing.cache_items", 100000));
@@ -688,14 +609,10 @@ Config load(const std::string& path) {
     readApi(reader, config.api);
     readAudit(reader, config.audit);
     readApiTls(root, absolute, config.api.tls, reader.issues);
-    config.pricing.live.query = reader.string("pricing.live.query", "");
+    config.pricing.live.on = config.erp.features.live_price;
     config.pricing.live.timeout_ms = static_cast<int>(reader.integer("pricing.live.timeout_ms", 300));
     config.pricing.live.cache_ttl_s = static_cast<int>(reader.integer("pricing.live.cache_ttl_s", 60));
     config.pricing.live.cache_entries = static_cast<int>(reader.integer("pricing.live.cache_entries", 10000));
-    if (config.pricing.live.enabled() && config.erp.dsn.empty() && config.erp.connection_string.empty()) {
-        reader.issue(reader.node("pricing.live.query"), "pricing.live.query",
-                     "live mode asks the ERP, so [erp] needs dsn or connection_string");
-    }
     config.secret_env = reader.envSecrets();
     readOwnership(root, config.ownership);
     readSchedules(root, absolute, config, reader.issues);

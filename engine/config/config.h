@@ -8,8 +8,7 @@
 
 #include "engine/config/secret.h"
 #include "engine/conflict/ownership.h"
-#include "engine/connector/order_config.h"
-#include "engine/connector/stream_config.h"
+#include "engine/connector/registry.h"
 #include "engine/schedule/job_schedule.h"
 #include "engine/store/webstore.h"
 
@@ -42,18 +41,17 @@ struct LogConfig {
     std::string format = "text";  ///< text or json
 };
 
-/// The ERP side. Only the config-driven ODBC connector exists so far.
+/// The ERP side: which connector kind, and its settings (the rest of [erp], checked against the kind's spec).
 struct ErpConfig {
-    std::string connector = "odbc";
-    std::string dsn;                ///< a DSN from odbc.ini, or
-    std::string connection_string;  ///< a DSN-less connection string (without the password)
-    std::string user;
-    Secret password;
-    std::string odbc_ini_dir;  ///< absolute; when set, ODBCSYSINI/ODBCINI point here for this process
+    std::string connector;  ///< the kind ("odbc"); empty: the config has no [erp]
     int login_timeout_s = 10;
     int query_timeout_s = 300;
-    std::vector<connector::StreamConfig> streams;  ///< in pull order: products, stock, customers, price_rules
-    connector::OrderExportConfig orders;           ///< [erp.orders]; not configured() = no order export
+    connector::Settings settings;             ///< the connector's own keys, secrets resolved; never logged
+    connector::ConfiguredFeatures features;   ///< the streams it reads, whether it pushes orders, ...
+
+    bool configured() const { return !connector.empty(); }
+    /// Whether [erp] configures `stream`.
+    bool reads(const std::string& stream) const;
 };
 
 struct SyncConfig {
@@ -63,14 +61,14 @@ struct SyncConfig {
     int run_timeout_s = 7200;  ///< [sync] run_timeout_s: a run still going this long after it started is stopped
 };
 
-/// [pricing.live]: ask the ERP for each priced line too. Off while query is empty.
+/// [pricing.live]: ask the ERP for each priced line too. On when the connector is configured for live prices.
 struct LivePricingConfig {
-    std::string query;
+    bool on = false;  ///< the connector's live_price feature
     int timeout_ms = 300;
     int cache_ttl_s = 60;
     int cache_entries = 10000;
 
-    bool enabled() const { return !query.empty(); }
+    bool enabled() const { return on; }
 };
 
 struct PricingConfig {

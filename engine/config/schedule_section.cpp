@@ -151,14 +151,12 @@ class ScheduleTable {
     void checkConfigured(const Config& config) {
         std::string missing;
         if (!job_.stream.empty()) {
-            const auto& streams = config.erp.streams;
-            if (std::none_of(streams.begin(), streams.end(),
-                             [&](const connector::StreamConfig& s) { return s.stream == job_.stream; })) {
+            if (!config.erp.reads(job_.stream)) {
                 missing = "[erp.streams." + job_.stream + "]";
             }
-        } else if (job_.name == "order_push" && !config.erp.orders.configured()) {
+        } else if (job_.name == "order_push" && !config.erp.features.push_orders) {
             missing = "[erp.orders]";
-        } else if (job_.name == "order_status" && config.erp.orders.status_query.empty()) {
+        } else if (job_.name == "order_status" && !config.erp.features.order_status) {
             missing = "erp.orders.status_query";
         }
         if (!missing.empty()) {

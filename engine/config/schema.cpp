@@ -7,23 +7,23 @@ namespace syncline::config {
 namespace {
 
 KeySpec str(std::string path, std::string help, std::vector<std::string> allowed = {}) {
-    return KeySpec{std::move(path), ValueKind::String, std::move(allowed), {}, {}, std::move(help)};
+    return connector::stringSetting(std::move(path), std::move(help), std::move(allowed));
 }
 
 KeySpec integer(std::string path, std::int64_t min, std::int64_t max, std::string help) {
-    return KeySpec{std::move(path), ValueKind::Integer, {}, min, max, std::move(help)};
+    return connector::integerSetting(std::move(path), min, max, std::move(help));
 }
 
 KeySpec boolean(std::string path, std::string help) {
-    return KeySpec{std::move(path), ValueKind::Boolean, {}, {}, {}, std::move(help)};
+    return connector::booleanSetting(std::move(path), std::move(help));
 }
 
 KeySpec stringList(std::string path, std::string help) {
-    return KeySpec{std::move(path), ValueKind::StringList, {}, {}, {}, std::move(help)};
+    return connector::kindSetting(ValueKind::StringList, std::move(path), std::move(help));
 }
 
 KeySpec table(std::string path, std::string help) {
-    return KeySpec{std::move(path), ValueKind::Table, {}, {}, {}, std::move(help)};
+    return connector::tableSetting(std::move(path), std::move(help));
 }
 
 }  // namespace
@@ -58,40 +58,12 @@ const std::vector<KeySpec>& configSchema() {
             "(also a power loss, at an fsync per commit) or extra",
             {"normal", "full", "extra"}),
         table("erp", "the ERP connection"),
-        str("erp.connector", "connector kind", {"odbc"}),
-        str("erp.dsn", "odbc: data source name from odbc.ini (or use connection_string)"),
-        str("erp.connection_string", "odbc: DSN-less connection string, without the password"),
-        str("erp.user", "odbc: user name (UID)"),
-        str("erp.password_env", "odbc: name of the environment variable holding the password (PWD)"),
-        str("erp.password_file", "odbc: file holding the password (first line)"),
-        str("erp.odbc_ini_dir",
-            "odbc: folder with odbcinst.ini and odbc.ini used instead of /etc (relative to this file's folder)"),
-        integer("erp.login_timeout_s", 1, 600, "odbc: seconds to wait for a connection"),
-        integer("erp.query_timeout_s", 1, 86400, "odbc: seconds a query may run"),
-        table("erp.streams", "what to read from the ERP, per stream: products, stock, customers, price_rules"),
-        table("erp.streams.*", "one stream"),
-        str("erp.streams.*.query", "SQL returning every row of the stream (full pull)"),
-        str("erp.streams.*.incremental_query",
-            "SQL returning the rows changed since a watermark, bound as its one parameter (?)"),
-        str("erp.streams.*.cursor_field", "the mapped field whose highest value is the next watermark"),
-        integer("erp.streams.*.batch_size", 1, 100000, "rows per batch and per ODBC array fetch"),
-        table("erp.streams.*.fields",
-              "canonical field = \"COLUMN\", or = { column = \"COLUMN\", type = \"...\", prefix = \"...\", "
-              "default = \"...\" }"),
-        table("erp.orders",
-              "how webstore orders are written into the ERP: its own SQL with named parameters (:order_id, :sku, ...)"),
-        str("erp.orders.find_query",
-            "SQL returning one row, the ERP document number, when the order whose reference is :order_id exists"),
-        str("erp.orders.header",
-            "SQL statements run once per order, in order, in the order's transaction (an array of strings, or one "
-            "string); the first row of one that returns rows adds its columns as named values"),
-        str("erp.orders.line", "SQL statement run once per order line, after the header statements"),
-        str("erp.orders.status_query",
-            "optional: SQL returning the ERP's state of the order whose reference is :order_id: columns status "
-            "(open, confirmed, shipped, invoiced, cancelled), tracking_number, invoice_number"),
-        str("erp.orders.document_number",
-            "the named value holding the ERP document number (a header SELECT column); default: find_query after "
-            "the commit"),
+        str("erp.connector",
+            "connector kind: odbc, or another built-in or plug-in kind (`syncline connectors list`); every other key "
+            "of [erp] is that connector's (`syncline connectors spec KIND`)"),
+        integer("erp.login_timeout_s", 1, 600, "seconds to wait for a connection to the ERP (default 10)"),
+        integer("erp.query_timeout_s", 1, 86400,
+                "seconds one call to the ERP (a query, a request, a fetch) may take (default 300)"),
         table("sync", "how pulls apply changes"),
         table("ownership",
               "who wins a field changed on both sides since the last sync, per entity (product, stock, customer, "
@@ -124,11 +96,9 @@ const std::vector<KeySpec>& configSchema() {
                 "a cached item or customer is read again after this long (changes made outside syncline), default "
                 "600"),
         table("pricing.live",
-              "live mode of the pricing APIs: each priced line is also asked of the ERP, within a deadline; the "
-              "synced rules answer when it does not (docs/pricing.md)"),
-        str("pricing.live.query",
-            "SQL (or a stored procedure call) giving the ERP's unit price [and currency] for :customer, :sku, "
-            ":quantity, :currency, :date; unset: live mode off"),
+              "live mode of the pricing APIs, on when the connector is configured for live prices (odbc: "
+              "erp.live_price.query): each priced line is also asked of the ERP, within a deadline; the synced "
+              "rules answer when it does not (docs/pricing.md)"),
         integer("pricing.live.timeout_ms", 10, 60000,
                 "how long a price request waits for the ERP (one line, or a whole cart), default 300"),
         integer("pricing.live.cache_ttl_s", 0, 86400, "an ERP answer is reused this long (0: never), default 60"),
@@ -207,19 +177,42 @@ std::string wildcardPath(const std::string& path) {
     return path;
 }
 
-const KeySpec* findKey(const std::string& path) {
-    const auto& schema = configSchema();
-    const std::string wanted = wildcardPath(path);
-    const auto it = std::find_if(schema.begin(), schema.end(), [&](const KeySpec& k) { return k.path == wanted; });
-    return it == schema.end() ? nullptr : &*it;
+std::vector<KeySpec> erpKeys(const connector::ConnectorSpec& connector) {
+    std::vector<KeySpec> out;
+    for (const auto& setting : connector.settings) {
+        if (setting.kind == ValueKind::Secret) {
+            out.push_back(str("erp." + setting.path + "_env",
+                              "name of the environment variable holding " + setting.help + " (or " + setting.path +
+                                  "_file)"));
+            out.push_back(str("erp." + setting.path + "_file", "file holding " + setting.help + " (first line)"));
+            continue;
+        }
+        KeySpec key = setting;
+        key.path = "erp." + setting.path;
+        out.push_back(std::move(key));
+    }
+    return out;
 }
 
-std::vector<std::string> keysUnder(const std::string& prefix) {
+const KeySpec* findKey(const std::string& path, const std::vector<KeySpec>& erp_keys) {
+    const std::string wanted = wildcardPath(path);
+    for (const auto* keys : {&configSchema(), &erp_keys}) {
+        const auto it = std::find_if(keys->begin(), keys->end(), [&](const KeySpec& k) { return k.path == wanted; });
+        if (it != keys->end()) {
+            return &*it;
+        }
+    }
+    return nullptr;
+}
+
+std::vector<std::string> keysUnder(const std::string& prefix, const std::vector<KeySpec>& erp_keys) {
     std::vector<std::string> out;
     const std::string start = prefix.empty() ? "" : wildcardPath(prefix) + ".";
-    for (const auto& key : configSchema()) {
-        if (key.path.rfind(start, 0) == 0 && key.path.find('.', start.size()) == std::string::npos) {
-            out.push_back(key.path.substr(start.size()));
+    for (const auto* keys : {&configSchema(), &erp_keys}) {
+        for (const auto& key : *keys) {
+            if (key.path.rfind(start, 0) == 0 && key.path.find('.', start.size()) == std::string::npos) {
+                out.push_back(key.path.substr(start.size()));
+            }
         }
     }
     return out;

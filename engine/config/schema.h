@@ -5,31 +5,32 @@
 #include <string>
 #include <vector>
 
+#include "engine/connector/registry.h"
+
 namespace syncline::config {
 
-enum class ValueKind { String, Integer, Boolean, Table, StringList };
+/// One allowed key of the config file: its type, its limits and its help text. The engine's keys (configSchema())
+/// and the chosen connector's (its spec, under [erp]) are the single source of truth for validation, and for the
+/// example config's docs.
+using KeySpec = connector::SettingSpec;
+using ValueKind = connector::SettingKind;
 
-/// One allowed key of the config file: its type, its limits and its help text. The table of these
-/// (configSchema()) is the single source of truth for validation, and for the example config's docs.
-struct KeySpec {
-    std::string path;  ///< dotted, e.g. "webstore.port"
-    ValueKind kind = ValueKind::String;
-    std::vector<std::string> allowed;  ///< for strings: the only accepted values (empty = any)
-    std::optional<std::int64_t> min;   ///< for integers
-    std::optional<std::int64_t> max;
-    std::string help;
-};
-
+/// The engine's own keys. [erp] holds only erp.connector, erp.plugin_dir, erp.login_timeout_s and
+/// erp.query_timeout_s of these; the rest of [erp] is the connector's (erpKeys).
 const std::vector<KeySpec>& configSchema();
+
+/// `connector`'s settings as config keys: paths prefixed with "erp.", a secret `x` as the two keys `x_env` and
+/// `x_file`.
+std::vector<KeySpec> erpKeys(const connector::ConnectorSpec& connector);
 
 /// `path` with a stream, entity or job name replaced by "*" ("erp.streams.products.query" → "erp.streams.*.query",
 /// "schedule.catalog.cron" → "schedule.*.cron").
 std::string wildcardPath(const std::string& path);
 
-/// The spec of `path` (stream, entity and job names match "*"), or nullptr.
-const KeySpec* findKey(const std::string& path);
+/// The spec of `path` (stream, entity and job names match "*") among the engine's keys and `erp_keys`, or nullptr.
+const KeySpec* findKey(const std::string& path, const std::vector<KeySpec>& erp_keys = {});
 
-/// The allowed keys directly under the table at `prefix` ("" for the top level).
-std::vector<std::string> keysUnder(const std::string& prefix);
+/// The allowed keys directly under the table at `prefix` ("" for the top level), the engine's and `erp_keys`.
+std::vector<std::string> keysUnder(const std::string& prefix, const std::vector<KeySpec>& erp_keys = {});
 
 }  // namespace syncline::config

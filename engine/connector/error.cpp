@@ -1,6 +1,5 @@
 #include "engine/connector/error.h"
 
-#include "engine/connector/connector.h"
 
 namespace syncline::connector {
 
@@ -26,18 +25,6 @@ std::string Error::describe() const {
     }
     out += ": " + message;
     return out;
-}
-
-Result<std::optional<std::string>> Connector::findOrder(const std::string&) {
-    return Error{ErrorKind::Config, "no-order-export", "the " + kind() + " connector has no order export configured"};
-}
-
-Result<std::optional<OrderState>> Connector::orderStatus(const std::string&) {
-    return Error{ErrorKind::Config, "no-order-status", "the " + kind() + " connector has no order status configured"};
-}
-
-Result<std::string> Connector::pushOrder(const model::Order&, const std::string&) {
-    return Error{ErrorKind::Config, "no-order-export", "the " + kind() + " connector has no order export configured"};
 }
 
 }  // namespace syncline::connector

@@ -32,13 +32,12 @@ struct FieldMapping {
     std::optional<std::string> default_value;  ///< used when the column is NULL (or empty after trimming)
 };
 
-/// One stream (products, stock, customers, price_rules) of a config-driven connector.
+/// One stream (products, stock, customers, price_rules) of a config-driven connector: how its fields are mapped.
+/// Where the rows come from (an SQL query, a request, a file) is the connector's own setting.
 struct StreamConfig {
     std::string stream;
-    std::string query;              ///< full pull: every row of the stream
-    std::string incremental_query;  ///< changed rows: one parameter, the watermark (empty = no incremental pull)
-    std::string cursor_field;       ///< the mapped field whose maximum becomes the next watermark
-    int batch_size = 5000;          ///< rows per batch (and per ODBC array fetch)
+    std::string cursor_field;  ///< the mapped field whose maximum becomes the next cursor (field_cursor.h)
+    int batch_size = 5000;     ///< rows per batch
     std::vector<FieldMapping> fields;
 };
 

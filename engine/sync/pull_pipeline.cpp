@@ -109,7 +109,7 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
             result.watermark_before.reset();
         }
     }
-    if (options.cursor_field.empty() || !result.watermark_before) {
+    if (!connector_.incremental(entity_.stream) || !result.watermark_before) {
         effective.mode = connector::PullMode::Full;  // nothing to be incremental from
     }
     result.full = effective.mode == connector::PullMode::Full;
@@ -121,9 +121,11 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
     spdlog::info("run {} of job {}: {} pull of {} started{}", result.run_id, options.job,
                  result.full ? "full" : "incremental", entity_.stream,
                  result.full ? "" : " from watermark " + *result.watermark_before);
-    const std::optional<std::string> from =
-        result.full ? std::nullopt
-                    : std::optional<std::string>(minusSeconds(*result.watermark_before, options.overlap_seconds));
+    connector::OpenRequest request;
+    request.mode = effective.mode;
+    request.cursor = result.watermark_before;
+    request.overlap_seconds = options.overlap_seconds;
+    request.cursor_limit = cap;
     bool deferred = false;
     auto finish = [&](const std::string& status, std::optional<connector::Error> error) {
         if (deferred) {
@@ -155,7 +157,7 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
         return result;
     };
     try {
-        auto session = connector_.open(entity_.stream, effective.mode, from);
+        auto session = connector_.open(entity_.stream, request);
         if (!session) {
             return finish("failed", session.error());
         }
@@ -219,15 +221,16 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
                     run.counts.deactivated = static_cast<std::int64_t>(missing.size());
                 }
             }
+            // The connector's cursor never moves back from the one it was handed; any other value is its new position.
             const bool advanced =
-                !refused && run.max_cursor && (!result.watermark_before || *run.max_cursor > *result.watermark_before);
+                !refused && run.cursor && (!result.watermark_before || *run.cursor != *result.watermark_before);
             if (advanced) {
-                run.writer().setWatermark(*run.max_cursor);
+                run.writer().setWatermark(*run.cursor);
             }
             run.writer().setBaseFields(base_fields);
-            result.watermark_after = advanced ? run.max_cursor : result.watermark_before;
+            result.watermark_after = advanced ? run.cursor : result.watermark_before;
             if (run.counts.future_dated > 0) {
-                warnings.push_back(std::to_string(run.counts.future_dated) + " row(s) dated after " + *run.cap() +
+                warnings.push_back(std::to_string(run.counts.future_dated) + " row(s) dated after " + formatTime(cap) +
                                    " (now plus sync.future_tolerance_s), the first " + run.first_future->first +
                                    " at " + run.first_future->second +
                                    ": applied, but the watermark does not move past the cap");

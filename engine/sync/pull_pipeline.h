@@ -17,7 +17,6 @@ namespace syncline::sync {
 struct PullOptions {
     std::string job;           ///< job name for job_runs ("catalog")
     std::string node;          ///< this engine node
-    std::string cursor_field;  ///< the stream's watermark field ("" = none: every pull is full)
     connector::PullMode mode = connector::PullMode::Incremental;
     bool dry_run = false;
     int overlap_seconds = 300;

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/connector/field_cursor.h"
 #include "engine/connector/streams.h"
 #include "engine/model/decimal.h"
 #include "engine/store/transaction.h"
@@ -43,23 +44,6 @@ std::string rawJson(const std::vector<std::string>& fields, const std::vector<st
 
 }  // namespace
 
-// "YYYY-MM-DD HH:MM:SS[.f]" minus `seconds`, same form without the fraction. Unparseable text is kept.
-std::string minusSeconds(const std::string& timestamp, int seconds) {
-    std::tm tm{};
-    if (seconds <= 0 || std::sscanf(timestamp.c_str(), "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                                    &tm.tm_hour, &tm.tm_min, &tm.tm_sec) < 3) {
-        return timestamp;
-    }
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    const std::time_t t = timegm(&tm) - seconds;
-    std::tm out{};
-    gmtime_r(&t, &out);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &out);
-    return buf;
-}
-
 PullRun::PullRun(store::Webstore& store, const EntityTable& entity, const PullOptions& options,
                  const std::vector<std::string>& fields, std::chrono::system_clock::time_point cap)
     : store_(store),
@@ -78,17 +62,12 @@ PullRun::PullRun(store::Webstore& store, const EntityTable& entity, const PullOp
         null_as_.push_back(f == spec.end() ? std::nullopt : f->null_as);
         types_.push_back(f == spec.end() ? connector::FieldType::Text : f->default_type);
     }
-    const auto it = std::find(fields.begin(), fields.end(), options.cursor_field);
-    cursor_index_ = it == fields.end() ? fields.size() : static_cast<std::size_t>(it - fields.begin());
-    if (cursor_index_ < types_.size()) {
-        cap_ = cursorCap(types_[cursor_index_], cap);
-    }
     const auto active = std::find(fields.begin(), fields.end(), "active");
     active_index_ = static_cast<std::size_t>(active - fields.begin());
     modified_index_ =
         static_cast<std::size_t>(std::find(fields.begin(), fields.end(), "erp_modified") - fields.begin());
     if (modified_index_ < types_.size()) {
-        modified_cap_ = cursorCap(types_[modified_index_], cap);
+        modified_cap_ = connector::FieldCursor::limitOf(types_[modified_index_], cap);
     }
     const auto ownership = options.ownership ? *options.ownership : conflict::Ownership::defaults();
     const auto ownable = conflict::ownableFields(entity.entity);
@@ -116,9 +95,9 @@ void PullRun::prepare(connector::RecordBatch& batch) {
         const std::string source = r < batch.raw.size() ? batch.raw[r] : "";
         std::string key = keyOf(row);
         if (r < batch.row_errors.size() && !batch.row_errors[r].empty()) {
-            const std::string field = fieldOf(batch.row_errors[r]);
-            noteRejectedKey(key, row, {field});
-            p.rejects.push_back({key, field, batch.row_errors[r], rawJson(fields_, row, source)});
+            const auto& error = batch.row_errors[r];
+            noteRejectedKey(key, row, {error.field});
+            p.rejects.push_back({key, error.field, error.describe(), rawJson(fields_, row, source)});
             continue;
         }
         auto errors = entity_.validate(RowView(fields_, row));
@@ -140,24 +119,19 @@ void PullRun::prepare(connector::RecordBatch& batch) {
             p.rejects.push_back({key, entity_.key_columns.front(), kRepeatedKey, rawJson(fields_, row, source)});
             continue;
         }
-        if (cursor_index_ < row.size() && row[cursor_index_]) {
-            const std::string& value = *row[cursor_index_];
-            if (cap_ && value > *cap_) {
-                // Applied like any row, but the watermark does not follow it: one row dated 2099 would
-                // otherwise make every later incremental pull start in 2099.
-                if (p.future++ == 0) {
-                    p.first_future.emplace(key, value);
-                }
-            } else if (!p.max_cursor || value > *p.max_cursor) {
-                p.max_cursor = value;
-            }
-        }
         p.keys.push_back(std::move(key));
         p.hashes.push_back(contentHash(row));
         p.rows.push_back(r);
         if (first_load_) {
             p.insert_changes.push_back(insertChanges(row));
             p.bases.push_back(baseOf(row));
+        }
+    }
+    // Applied like any row, but the connector's cursor did not follow them: one row dated 2099 would otherwise make
+    // every later incremental pull start in 2099.
+    for (const auto& [r, value] : batch.beyond_limit) {
+        if (r < batch.rows.size() && p.future++ == 0) {
+            p.first_future.emplace(keyOf(batch.rows[r]), value);
         }
     }
     // Upserts in key order touch neighbouring index pages instead of random ones.
@@ -185,8 +159,8 @@ void PullRun::apply(std::int64_t run_id, connector::RecordBatch& batch) {
     if (p.first_future && !first_future) {
         first_future = std::move(p.first_future);
     }
-    if (p.max_cursor && (!max_cursor || *p.max_cursor > *max_cursor)) {
-        max_cursor = std::move(p.max_cursor);
+    if (batch.cursor) {
+        cursor = batch.cursor;  // batches are applied in the order the connector delivered them
     }
     auto& keys = p.keys;
     auto& hashes = p.hashes;
@@ -352,7 +326,7 @@ std::optional<std::string> PullRun::olderThanStored(const std::vector<std::optio
     const std::string& stored = *cur[modified_index_];
     // Older by more than the overlap window: an ERP on local time repeats an hour when daylight saving ends,
     // so a real later edit may carry a slightly earlier time.
-    if (incoming >= minusSeconds(stored, options_.overlap_seconds) || (modified_cap_ && stored > *modified_cap_)) {
+    if (incoming >= connector::minusSeconds(stored, options_.overlap_seconds) || (modified_cap_ && stored > *modified_cap_)) {
         return std::nullopt;
     }
     return "the row is older than the webstore's (erp_modified " + incoming + " is before the stored " + stored +
@@ -361,18 +335,6 @@ std::optional<std::string> PullRun::olderThanStored(const std::vector<std::optio
 
 std::string PullRun::rawJsonOf(const connector::RecordBatch& batch, std::size_t r) const {
     return rawJson(fields_, batch.rows[r], r < batch.raw.size() ? batch.raw[r] : "");
-}
-
-std::optional<std::string> PullRun::cursorCap(connector::FieldType type, std::chrono::system_clock::time_point cap) {
-    if (type != connector::FieldType::Timestamp && type != connector::FieldType::Date) {
-        return std::nullopt;
-    }
-    const std::time_t t = std::chrono::system_clock::to_time_t(cap);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, type == connector::FieldType::Date ? "%Y-%m-%d" : "%Y-%m-%d %H:%M:%S", &tm);
-    return std::string(buf);
 }
 
 PullRun::Merged PullRun::merge(const std::string& key, const std::vector<std::optional<std::string>>& erp,
@@ -505,7 +467,7 @@ std::string PullRun::keyOf(const std::vector<std::optional<std::string>>& row) c
 std::string PullRun::contentHash(const std::vector<std::optional<std::string>>& row) const {
     std::uint64_t hash = kFnvOffset;
     for (std::size_t i = 0; i < row.size(); ++i) {
-        if (i == cursor_index_) {
+        if (i == modified_index_) {
             continue;
         }
         if (row[i]) {  // "\x01" + value, or "\x00" for NULL; then "\x1e"
@@ -521,13 +483,6 @@ std::string PullRun::contentHash(const std::vector<std::optional<std::string>>& 
         out[static_cast<std::size_t>(d)] = kHex[hash & 0xF];
     }
     return out;
-}
-
-std::string PullRun::fieldOf(const std::string& row_error) {
-    // Connectors prefix normalization errors with "field 'name': ".
-    const auto start = row_error.find('\'');
-    const auto end = start == std::string::npos ? start : row_error.find('\'', start + 1);
-    return end == std::string::npos ? "" : row_error.substr(start + 1, end - start - 1);
 }
 
 }  // namespace syncline::sync

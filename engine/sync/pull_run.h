@@ -23,9 +23,6 @@
 
 namespace syncline::sync {
 
-/// "YYYY-MM-DD HH:MM:SS[.f]" minus `seconds`, in the same form without the fraction. Unparseable text is kept.
-std::string minusSeconds(const std::string& timestamp, int seconds);
-
 /// The per-run state of one pull, PullPipeline::run's worker: prepare() on the read-ahead thread, apply() and the
 /// rest on the job's thread (engine/sync/pull_pipeline.cpp). Not part of the module's face.
 class PullRun {
@@ -35,11 +32,10 @@ class PullRun {
 
     BatchWriter& writer() { return writer_; }
     PullProgress counts;
-    std::optional<std::string> max_cursor;
-    /// The first row whose watermark value lies beyond the cap (the source's now plus the tolerance): key, value.
+    /// The cursor of the last batch applied that carried one (connector::RecordBatch::cursor).
+    std::optional<std::string> cursor;
+    /// The first row whose cursor value lies beyond the cap (now plus the tolerance): key, value.
     std::optional<std::pair<std::string, std::string>> first_future;
-    /// The cap in the cursor's own form, when the cursor is a date or a timestamp.
-    const std::optional<std::string>& cap() const { return cap_; }
 
     /// What prepare() found in one batch, for apply().
     struct Prepared {
@@ -51,8 +47,7 @@ class PullRun {
         std::vector<std::size_t> order;                 ///< indexes into keys, in key order
         std::vector<std::string> insert_changes;        ///< per key, the audit changes of an insert (first loads only)
         std::vector<std::optional<std::string>> bases;  ///< per key, the base of an insert (first loads only)
-        std::optional<std::string> max_cursor;
-        std::int64_t future = 0;  ///< rows whose watermark value lies beyond the cap
+        std::int64_t future = 0;  ///< rows whose cursor value lies beyond the cap
         std::optional<std::pair<std::string, std::string>> first_future;
     };
 
@@ -102,9 +97,6 @@ class PullRun {
 
     std::string rawJsonOf(const connector::RecordBatch& batch, std::size_t r) const;
 
-    // `cap` in the form of a date or timestamp cursor; none for other cursors (codes, numbers).
-    static std::optional<std::string> cursorCap(connector::FieldType type, std::chrono::system_clock::time_point cap);
-
     struct Merged {
         std::vector<std::optional<std::string>> row;
         std::optional<std::string> base;
@@ -131,11 +123,9 @@ class PullRun {
     // The key columns joined as BatchWriter::joinKey does, without building the parts first.
     std::string keyOf(const std::vector<std::optional<std::string>>& row) const;
 
-    // The content hash covers every delivered field but the watermark, so a row whose ModifiedDate
+    // The content hash covers every delivered field but erp_modified, so a row whose ModifiedDate
     // moved without a real change costs nothing.
     std::string contentHash(const std::vector<std::optional<std::string>>& row) const;
-
-    static std::string fieldOf(const std::string& row_error);
 
     store::Webstore& store_;
     const EntityTable& entity_;
@@ -143,10 +133,8 @@ class PullRun {
     const std::vector<std::string>& fields_;
     BatchWriter writer_;
     std::vector<std::size_t> key_index_;
-    std::size_t cursor_index_;
     KeySet seen_;                              ///< used by prepare() on the read-ahead thread, then by missingKeys()
     bool track_keys_ = false;                  ///< set before reading starts, then only read
-    std::optional<std::string> cap_;           ///< no watermark beyond this
     std::optional<std::string> modified_cap_;  ///< a stored erp_modified beyond this is not trusted
     bool first_load_ = false;                  ///< set before reading starts, then only read
     std::optional<std::string> max_written_;   ///< the largest key a batch of this run wrote

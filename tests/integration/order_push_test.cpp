@@ -31,8 +31,8 @@ class MemoryErp : public connector::Connector {
     std::string kind() const override { return "memory"; }
     std::vector<std::string> streams() const override { return {}; }
     Result<std::string> check() override { return std::string("memory"); }
-    Result<std::unique_ptr<connector::PullSession>> open(const std::string&, connector::PullMode,
-                                                         const std::optional<std::string>&) override {
+    bool incremental(const std::string&) const override { return false; }
+    Result<std::unique_ptr<connector::PullSession>> open(const std::string&, const connector::OpenRequest&) override {
         return Error{ErrorKind::Config, "", "no streams"};
     }
     bool exportsOrders() const override { return true; }
