@@ -32,8 +32,12 @@ std::string capabilitiesOf(const connector::Capabilities& c) {
 }
 
 nlohmann::json capabilitiesJson(const connector::Capabilities& c) {
-    return {{"full", c.full},           {"incremental", c.incremental}, {"push_orders", c.push_orders},
-            {"order_status", c.order_status}, {"live_price", c.live_price},   {"discover", c.discover}};
+    return {{"full", c.full},
+            {"incremental", c.incremental},
+            {"push_orders", c.push_orders},
+            {"order_status", c.order_status},
+            {"live_price", c.live_price},
+            {"discover", c.discover}};
 }
 
 int failed(const GlobalOptions& options, const char* command, const connector::Error& error) {
@@ -107,7 +111,9 @@ int commandConnectorsSpec(const GlobalOptions& options, const std::string& kind)
         const std::string key = "erp." + s.path + (s.kind == connector::SettingKind::Secret ? "_env | _file" : "");
         keys.add({key, type, s.default_value ? nlohmann::json(*s.default_value) : nlohmann::json(nullptr),
                   s.required ? "yes" : "", s.help});
-        nlohmann::json k = {{"key", "erp." + s.path}, {"type", connector::toString(s.kind)}, {"help", s.help},
+        nlohmann::json k = {{"key", "erp." + s.path},
+                            {"type", connector::toString(s.kind)},
+                            {"help", s.help},
                             {"required", s.required}};
         if (!s.allowed.empty()) {
             k["allowed"] = s.allowed;
@@ -177,8 +183,8 @@ int commandConnectorsTest(const GlobalOptions& options, const ConnectorsTestOpti
     if (test.streams) {
         for (const auto& check : connector->checkStreams()) {
             streams_ok = streams_ok && !check.error;
-            streams.add({check.stream, check.error ? "FAILED" : "ok",
-                         check.error ? check.error->describe() : check.detail});
+            streams.add(
+                {check.stream, check.error ? "FAILED" : "ok", check.error ? check.error->describe() : check.detail});
         }
     }
     if (options.json) {
@@ -194,8 +200,8 @@ int commandConnectorsTest(const GlobalOptions& options, const ConnectorsTestOpti
         }
         std::cout << out.dump(2) << "\n";
     } else {
-        std::cout << "ERP reachable (" << connector->kind() << " connector): " << described.value()
-                  << ", connected in " << connect_ms << " ms\n";
+        std::cout << "ERP reachable (" << connector->kind() << " connector): " << described.value() << ", connected in "
+                  << connect_ms << " ms\n";
         if (test.tables) {
             std::cout << "\n" << tables.text();
         }
@@ -247,7 +253,8 @@ int commandConnectorsDiscover(const GlobalOptions& options, const std::optional<
         }
     }
     if (discovery.suggestions.empty()) {
-        std::cout << "\nNo table matched a stream's fields by name; map the columns by hand (docs/connectors/odbc.md).\n";
+        std::cout
+            << "\nNo table matched a stream's fields by name; map the columns by hand (docs/connectors/odbc.md).\n";
     } else {
         std::cout << "\n# Suggested mapping: check each column, then paste into the config.\n";
         for (const auto& [s, toml] : discovery.suggestions) {

@@ -242,7 +242,8 @@ std::optional<SuggestedMapping> suggestMapping(const std::string& stream,
         }
         const bool any_required = std::any_of(m.fields.begin(), m.fields.end(), [&](const auto& f) {
             const auto& spec = streamFields(stream);
-            return std::any_of(spec.begin(), spec.end(), [&](const auto& s) { return s.name == f.first && s.required; });
+            return std::any_of(spec.begin(), spec.end(),
+                               [&](const auto& s) { return s.name == f.first && s.required; });
         });
         if (any_required && score > best_score) {
             best_score = score;
