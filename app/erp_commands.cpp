@@ -180,8 +180,10 @@ int commandConnectorsTest(const GlobalOptions& options, const ConnectorsTestOpti
     }
     Listing streams({"stream", "ok", "detail"});
     bool streams_ok = true;
+    std::vector<connector::StreamCheck> stream_checks;
     if (test.streams) {
-        for (const auto& check : connector->checkStreams()) {
+        stream_checks = connector->checkStreams();
+        for (const auto& check : stream_checks) {
             streams_ok = streams_ok && !check.error;
             streams.add(
                 {check.stream, check.error ? "FAILED" : "ok", check.error ? check.error->describe() : check.detail});
@@ -207,6 +209,11 @@ int commandConnectorsTest(const GlobalOptions& options, const ConnectorsTestOpti
         }
         if (test.streams) {
             std::cout << "\n" << streams.text();
+            for (const auto& check : stream_checks) {
+                if (check.error) {  // in full: the table cuts long cells
+                    std::cout << "\n" << check.stream << ": " << check.error->describe() << "\n";
+                }
+            }
         }
     }
     if (!streams_ok) {
