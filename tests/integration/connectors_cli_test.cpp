@@ -127,5 +127,25 @@ TEST_F(ConnectorsCli, TestStreamsNamesAMissingColumnBeforeTheFirstRun) {
     EXPECT_THAT(r.out, HasSubstr("SalesUnit"));
 }
 
+// `connectors conformance` against the admin's own mapping: a query that delivers an item twice fails the run (exit 1)
+// and the table says which key; the demo mapping passes.
+TEST_F(ConnectorsCli, ConformanceNamesAKeyDeliveredTwice) {
+    writeConfig(
+        "[erp.streams.products]\n"
+        "query = \"SELECT ItemCode, ItemName, SalesUom, ListPrice, PriceCurr FROM ITMS UNION ALL "
+        "SELECT ItemCode, ItemName, SalesUom, ListPrice, PriceCurr FROM ITMS WHERE ItemCode = (SELECT MIN(ItemCode) "
+        "FROM ITMS)\"\n"
+        "[erp.streams.products.fields]\nsku = \"ItemCode\"\nname = \"ItemName\"\nunit = \"SalesUom\"\n"
+        "list_price = \"ListPrice\"\ncurrency = \"PriceCurr\"\n");
+    auto r = syncline({"connectors", "conformance"});
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_THAT(r.out, HasSubstr("FAIL full read (products): 1 key(s) delivered twice, e.g. A"));
+    EXPECT_THAT(r.out, HasSubstr("conformance: FAILED"));
+
+    r = syncline({"--json", "connectors", "conformance", "--stream", "stock"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(nlohmann::json::parse(r.out).at("passed"), true);
+}
+
 }  // namespace
 }  // namespace syncline
