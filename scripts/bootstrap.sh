@@ -15,6 +15,8 @@ packages=(
     libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev openssl
     # ODBC drivers, databases and their tools (the demo ERP and the integration tests)
     unixodbc odbc-postgresql libsqliteodbc sqlite3 postgresql-15 postgresql-client-15
+    # the man page
+    help2man
 )
 
 missing=()
