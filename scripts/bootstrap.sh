@@ -15,9 +15,9 @@ packages=(
     libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev openssl
     # ODBC drivers, databases and their tools (the demo ERP and the integration tests)
     unixodbc odbc-postgresql libsqliteodbc sqlite3 postgresql-15 postgresql-client-15
-    # the man page (help2man), and systemd-analyze, systemd-sysusers and systemd-tmpfiles for the tests of the unit
-    # (systemd is not started by installing it)
-    help2man systemd
+    # the package: the man page (help2man), dpkg-shlibdeps (dpkg-dev), and systemd-analyze, systemd-sysusers and
+    # systemd-tmpfiles for the tests of the unit (systemd is not started by installing it)
+    help2man dpkg-dev systemd
 )
 
 missing=()
