@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <filesystem>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -130,6 +131,18 @@ Typed typeOf(const std::string& key, const toml::table& root) {
     return existing->is_table() ? Typed::Table : Typed::String;
 }
 
+// The variables `*_env` keys of `table` name: they hold secrets, whatever their names look like.
+void secretVariables(const toml::table& table, std::set<std::string>& out) {
+    for (const auto& [name, value] : table) {
+        const std::string_view key = name.str();
+        if (value.is_table()) {
+            secretVariables(*value.as_table(), out);
+        } else if (value.is_string() && key.size() > 4 && key.substr(key.size() - 4) == "_env") {
+            out.insert(value.as_string()->get());
+        }
+    }
+}
+
 }  // namespace
 
 bool insertAt(toml::table& root, const std::string& key, toml::node&& value, bool replace) {
@@ -197,12 +210,16 @@ std::vector<std::string> processEnvironment() {
 
 std::map<std::string, std::string> applyEnvOverrides(toml::table& root, const std::vector<std::string>& environment,
                                                      const std::string& file, std::vector<ConfigIssue>& issues) {
+    // A variable the file names as a secret's (password_env = "SYNCLINE_ERP__PASSWORD") is that secret, no override.
+    std::set<std::string> secrets;
+    secretVariables(root, secrets);
     // In name order, so that what wins and what is reported does not depend on the environment's order.
     std::map<std::string, std::string> variables;
     for (const auto& entry : environment) {
         const auto equals = entry.find('=');
         const std::string name = entry.substr(0, equals);
-        if (equals != std::string::npos && name.rfind(kPrefix, 0) == 0 && name.find("__") != std::string::npos) {
+        if (equals != std::string::npos && name.rfind(kPrefix, 0) == 0 && name.find("__") != std::string::npos &&
+            secrets.count(name) == 0) {
             variables[name] = entry.substr(equals + 1);
         }
     }

@@ -167,6 +167,17 @@ TEST_F(EnvOverridesTest, ASecretIsRefusedAndNeverShown) {
     }
 }
 
+TEST_F(EnvOverridesTest, AVariableTheFileNamesForASecretIsThatSecretNotAnOverride) {
+    Environment env({{"SYNCLINE_ERP__PASSWORD", "hunter2-secret"}});
+    std::string text = kConfig;
+    text.replace(text.find("dsn = \"FromFile\"\n"), 17,
+                 "dsn = \"FromFile\"\npassword_env = \"SYNCLINE_ERP__PASSWORD\"\n");
+    const auto config = load(write(text));
+    EXPECT_EQ(config.erp.password.reveal(), "hunter2-secret");
+    EXPECT_TRUE(config.overrides.empty());
+    EXPECT_THAT(config.effective, Not(HasSubstr("hunter2")));
+}
+
 TEST_F(EnvOverridesTest, ATableOrAMalformedNameIsRefused) {
     Environment env({{"SYNCLINE_ERP__STREAMS", "x"}, {"SYNCLINE_ERP__", "x"}});
     const auto issues = issuesOf(kConfig);
