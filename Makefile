@@ -1,11 +1,11 @@
 # The two commands of the README:
 #   make demo   set up, build, create the demo ERP and the webstore, and run the main job
-#   make test   set up, build and run every test (unit + integration, real SQLite/PostgreSQL/ODBC)
+#   make test   set up, build and run every test (unit + integration, real SQLite/PostgreSQL/ODBC, the package)
 PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
 
-.PHONY: setup configure build test test-unit test-asan test-sanitized demo format clean
+.PHONY: setup configure build test test-unit test-asan test-sanitized demo deb format clean
 
 setup:
 	@scripts/bootstrap.sh
@@ -45,6 +45,14 @@ test-sanitized: setup
 
 demo: build
 	@scripts/demo.sh $(BUILD_DIR)
+
+# The Debian package (docs/install.md), from the package preset (no fault-test crash points), with the installed
+# targets only: build/package/package/syncline_<version>-1_<arch>.deb. `make test` builds one from its own build
+# tree instead, to check the packaging without a second build (tests/package/deb_test.cpp).
+deb: setup
+	cmake --preset package >/dev/null
+	cmake --build build/package -j $(JOBS) --target syncline syncline_man syncline_completion
+	cpack --config build/package/CPackConfig.cmake
 
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i

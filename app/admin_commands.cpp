@@ -1,4 +1,5 @@
 // init, migrate, check-config, version: the commands that set up and check an installation.
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -7,7 +8,9 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "app/build_info.h"
 #include "app/commands.h"
+#include "app/config_lookup.h"
 #include "app/exit_codes.h"
 #include "app/logging.h"
 #include "app/tls_context.h"
@@ -21,7 +24,8 @@ namespace syncline::app {
 namespace fs = std::filesystem;
 
 config::Config loadConfig(const GlobalOptions& options) {
-    auto config = config::load(options.config_path);
+    const std::string path = configPathOf(options.config_path);
+    auto config = options.config_text ? config::loadText(path, *options.config_text) : config::load(path);
     setupLogging(options.log_format.empty() ? config.log.format : options.log_format,
                  options.log_level.empty() ? config.log.level : options.log_level);
     return config;
@@ -38,7 +42,12 @@ std::unique_ptr<store::Webstore> openWebstore(const config::Config& config) {
 }
 
 int commandInit(const GlobalOptions& options, const InitOptions& init) {
-    const fs::path config_path = fs::absolute(options.config_path);
+    // Where the lookup looks first: -c, $SYNCLINE_CONFIG, else ./syncline.toml (never /etc/syncline: the package's).
+    const char* env = std::getenv("SYNCLINE_CONFIG");
+    const fs::path config_path = fs::absolute(!options.config_path.empty()     ? options.config_path
+                                              : env != nullptr && *env != '\0' ? std::string(env)
+                                                                               : defaultConfigCandidates().front())
+                                     .lexically_normal();
     if (fs::exists(config_path) && !init.force) {
         std::cerr << "syncline init: " << config_path.string()
                   << " already exists; use --force to overwrite it, or check it with 'syncline check-config'\n";
@@ -53,7 +62,9 @@ int commandInit(const GlobalOptions& options, const InitOptions& init) {
             return kExitUnavailable;
         }
     }
-    const auto config = loadConfig(options);
+    GlobalOptions written = options;
+    written.config_path = config_path.string();
+    const auto config = loadConfig(written);
     fs::create_directories(fs::path(config.webstore.sqlite_path).parent_path());
     auto webstore = openWebstore(config);
     const int version = store::Migrator(*webstore).currentVersion();
@@ -138,18 +149,28 @@ void checkTlsMaterial(const config::Config& config) {
 
 }  // namespace
 
-int commandCheckConfig(const GlobalOptions& options, const std::string& file) {
+int commandCheckConfig(const GlobalOptions& options, const std::string& file, bool print) {
     GlobalOptions checked = options;
     if (!file.empty()) {
         checked.config_path = file;
     }
     try {
+        checked.config_path = configPathOf(checked.config_path);
         const auto config = config::load(checked.config_path);
         checkTlsMaterial(config);
         if (options.json) {
-            std::cout << nlohmann::json{{"ok", true}, {"file", config.path}, {"issues", nlohmann::json::array()}}.dump(
-                             2)
-                      << "\n";
+            nlohmann::json out = {{"ok", true}, {"file", config.path}, {"issues", nlohmann::json::array()}};
+            nlohmann::json overrides = nlohmann::json::object();
+            for (const auto& [key, variable] : config.overrides) {
+                overrides[key] = variable;
+            }
+            out["overrides"] = overrides;
+            if (print) {
+                out["effective"] = config.effective;
+            }
+            std::cout << out.dump(2) << "\n";
+        } else if (print) {
+            std::cout << config.effective;
         } else {
             std::cout << config.path << ": OK (webstore " << config.webstore.describe() << ", ERP "
                       << (!config.erp.configured() ? std::string("not configured") : describeErp(config.erp)) << ")\n";
@@ -160,7 +181,12 @@ int commandCheckConfig(const GlobalOptions& options, const std::string& file) {
             auto issues = nlohmann::json::array();
             for (const auto& i : e.issues()) {
                 issues.push_back(
-                    {{"file", i.file}, {"line", i.line}, {"column", i.column}, {"key", i.key}, {"message", i.message}});
+                    {{"file", i.file},
+                     {"line", i.line},
+                     {"column", i.column},
+                     {"key", i.key},
+                     {"message", i.message},
+                     {"variable", i.variable.empty() ? nlohmann::json(nullptr) : nlohmann::json(i.variable)}});
             }
             std::cout << nlohmann::json{{"ok", false}, {"file", checked.config_path}, {"issues", issues}}.dump(2)
                       << "\n";
@@ -176,10 +202,14 @@ int commandCheckConfig(const GlobalOptions& options, const std::string& file) {
 int commandVersion(const GlobalOptions& options) {
     const int schema = store::embeddedLatestVersion();
     if (options.json) {
-        std::cout << nlohmann::json{{"version", kVersion}, {"schema_version", schema}, {"build", kBuildType}}.dump(2)
+        std::cout << nlohmann::json{{"version", kVersion},
+                                    {"commit", gitCommit()},
+                                    {"schema_version", schema},
+                                    {"build", kBuildType}}
+                         .dump(2)
                   << "\n";
     } else {
-        std::cout << "syncline " << kVersion << " (webstore schema " << schema << ", " << kBuildType << " build)\n";
+        std::cout << versionLine() << "\n";
     }
     return kExitOk;
 }

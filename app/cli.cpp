@@ -2,14 +2,17 @@
 
 #include <Poco/Exception.h>
 
-#include <cstdlib>
 #include <functional>
 #include <iostream>
 
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "app/build_info.h"
+#include "app/cli_reference.h"
+#include "app/cli_usage.h"
 #include "app/commands.h"
+#include "app/config_handover.h"
 #include "app/exit_codes.h"
 #include "app/logging.h"
 #include "connectors/builtin.h"
@@ -20,11 +23,6 @@
 namespace syncline::app {
 
 namespace {
-
-std::string defaultConfigPath() {
-    const char* env = std::getenv("SYNCLINE_CONFIG");
-    return env != nullptr && *env != '\0' ? env : "syncline.toml";
-}
 
 int runAction(const std::function<int()>& action) {
     try {
@@ -63,6 +61,39 @@ int runAction(const std::function<int()>& action) {
     }
 }
 
+// Options only the daemon passes to its runs: accepted, but in no help, man page or completion.
+constexpr const char* kHidden = "";
+
+const std::vector<std::string> kLogFormats = {"text", "json"};
+const std::vector<std::string> kLogLevels = {"trace", "debug", "info", "warn", "error"};
+
+std::string words(const std::vector<std::string>& list) {
+    std::string out;
+    for (const auto& word : list) {
+        out += (out.empty() ? "" : " ") + word;
+    }
+    return out;
+}
+
+// What the completion offers for option values and positionals the command tree cannot tell.
+CompletionHints completionHints() {
+    std::vector<std::string> jobs;
+    for (const auto& job : config::knownJobs()) {
+        jobs.push_back(job.name);
+    }
+    CompletionHints hints;
+    hints.option_values = {{"-c", kCompleteFiles},
+                           {"--config", kCompleteFiles},
+                           {"--log-format", words(kLogFormats)},
+                           {"--log-level", words(kLogLevels)},
+                           {"--take", "erp store value"}};
+    hints.positional_values = {{"run", words(jobs)},
+                               {"check-config", kCompleteFiles},
+                               {"orders import", kCompleteFiles},
+                               {"completion", "bash"}};
+    return hints;
+}
+
 }  // namespace
 
 int runCli(int argc, char** argv) {
@@ -70,17 +101,20 @@ int runCli(int argc, char** argv) {
     CLI::App app{"Syncline: ERP <-> webstore sync engine", "syncline"};
     app.require_subcommand(1);
     app.fallthrough();  // global options may follow the command: `syncline runs --json`
+    app.set_version_flag("--version", versionLine(), "print the version and the git commit, and exit");
+    app.footer(commandFooter("syncline -c /etc/syncline/syncline.toml jobs", "docs/install.md"));
     GlobalOptions options;
-    options.config_path = defaultConfigPath();
-    app.add_option("-c,--config", options.config_path, "config file (default: $SYNCLINE_CONFIG or ./syncline.toml)");
-    app.add_option("--log-format", options.log_format, "log format on stderr")->check(CLI::IsMember({"text", "json"}));
-    app.add_option("--log-level", options.log_level, "least severe level logged")
-        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+    app.add_option("-c,--config", options.config_path,
+                   "config file (default: $SYNCLINE_CONFIG, else ./syncline.toml, else /etc/syncline/syncline.toml)");
+    app.add_option("--log-format", options.log_format, "log format on stderr")->check(CLI::IsMember(kLogFormats));
+    app.add_option("--log-level", options.log_level, "least severe level logged")->check(CLI::IsMember(kLogLevels));
     app.add_flag("--json", options.json, "machine-readable JSON on stdout");
     int secrets_fd = -1;
     app.add_option("--secrets-fd", secrets_fd,
                    "(used by serve) read the secrets its job runs need from this descriptor")
-        ->group("");  // hidden: only the daemon passes it
+        ->group(kHidden);
+    int config_fd = -1;
+    app.add_option("--config-fd", config_fd, "(used by serve) read the config from this descriptor")->group(kHidden);
 
     std::function<int()> action;
 
@@ -89,36 +123,54 @@ int runCli(int argc, char** argv) {
     init_cmd->add_option("--webstore", init.webstore_path, "SQLite webstore file, relative to the config's folder");
     init_cmd->add_flag("--force", init.force, "overwrite an existing config file");
     init_cmd->callback([&] { action = [&] { return commandInit(options, init); }; });
+    init_cmd->footer(
+        commandFooter("syncline -c /srv/shop/syncline.toml init --webstore webstore.db", "docs/install.md"));
 
     bool dry_run = false;
     auto* migrate_cmd = app.add_subcommand("migrate", "bring the webstore schema up to date");
     migrate_cmd->add_flag("--dry-run", dry_run, "only list the pending migrations");
     migrate_cmd->callback([&] { action = [&] { return commandMigrate(options, dry_run); }; });
+    migrate_cmd->footer(commandFooter("syncline migrate --dry-run", "docs/install.md"));
 
     std::string check_file;
+    bool print = false;
     auto* check_cmd = app.add_subcommand("check-config", "validate a config file (exit 0 if valid, 78 if not)");
-    check_cmd->add_option("file", check_file, "config file (default: --config)");
-    check_cmd->callback([&] { action = [&] { return commandCheckConfig(options, check_file); }; });
+    check_cmd->add_option("file", check_file, "config file (default: --config, else the lookup of -c)");
+    check_cmd->add_flag("--print", print,
+                        "print the effective config: the file, the SYNCLINE_* overrides and the defaults, never a "
+                        "secret");
+    check_cmd->callback([&] { action = [&] { return commandCheckConfig(options, check_file, print); }; });
+    check_cmd->footer(commandFooter(
+        "SYNCLINE_ERP__DSN=ErpTest syncline check-config /etc/syncline/syncline.toml --print", "docs/install.md"));
 
-    app.add_subcommand("version", "print the version")->callback([&] {
-        action = [&] { return commandVersion(options); };
-    });
+    auto* version_cmd = app.add_subcommand("version", "print the version, the git commit and the webstore schema");
+    version_cmd->callback([&] { action = [&] { return commandVersion(options); }; });
+    version_cmd->footer(commandFooter("syncline version --json", "docs/install.md"));
+
+    std::string shell;
+    auto* completion_cmd = app.add_subcommand("completion", "print the shell completion script (bash)");
+    completion_cmd->add_option("shell", shell, "the shell")->required()->check(CLI::IsMember({"bash"}));
+    completion_cmd->footer(commandFooter("source <(syncline completion bash)", "docs/install.md"));
 
     RunsOptions runs;
     auto* runs_cmd = app.add_subcommand("runs", "list recent job runs");
     runs_cmd->add_option("--job", runs.job, "only this job");
     runs_cmd->add_option("--limit", runs.limit, "at most this many")->check(CLI::Range(1, 100000));
     runs_cmd->callback([&] { action = [&] { return commandRuns(options, runs); }; });
+    runs_cmd->footer(commandFooter("syncline runs --job catalog --limit 5 --json", "docs/reliability.md"));
 
     RejectsOptions rejects;
     auto* rejects_cmd = app.add_subcommand("rejects", "list records rejected by validation");
     rejects_cmd->add_option("--run", rejects.run_id, "only this run");
     rejects_cmd->add_option("--limit", rejects.limit, "at most this many")->check(CLI::Range(1, 100000));
     rejects_cmd->callback([&] { action = [&] { return commandRejects(options, rejects); }; });
+    rejects_cmd->footer(commandFooter("syncline rejects --run 42", "docs/connectors/odbc.md"));
 
     ConnectorsTestOptions connectors_test_options;
-    auto* connectors_cmd = app.add_subcommand("connectors", "ERP connectors: list, spec, test, discover");
+    auto* connectors_cmd = app.add_subcommand("connectors", "ERP connectors: list, spec, test, discover, conformance");
     connectors_cmd->require_subcommand(1);
+    connectors_cmd->footer(
+        commandFooter("syncline connectors discover --stream products", "docs/connectors/authoring.md"));
     auto* connectors_test = connectors_cmd->add_subcommand("test", "connect to the ERP and report what it is");
     connectors_test->add_flag("--tables", connectors_test_options.tables,
                               "also list the ERP's tables with their row counts");
@@ -126,12 +178,16 @@ int runCli(int argc, char** argv) {
                               "also read each configured stream dry and name a missing column");
     connectors_test->callback(
         [&] { action = [&] { return commandConnectorsTest(options, connectors_test_options); }; });
-    connectors_cmd->add_subcommand("list", "the connector kinds this syncline has, with their capabilities")
-        ->callback([&] { action = [&] { return commandConnectorsList(options); }; });
+    connectors_test->footer(commandFooter("syncline connectors test --streams", "docs/connectors/odbc.md"));
+    auto* connectors_list =
+        connectors_cmd->add_subcommand("list", "the connector kinds this syncline has, with their capabilities");
+    connectors_list->callback([&] { action = [&] { return commandConnectorsList(options); }; });
+    connectors_list->footer(commandFooter("syncline connectors list --json", "docs/connectors/authoring.md"));
     std::string spec_kind;
     auto* connectors_spec = connectors_cmd->add_subcommand("spec", "the settings of a connector kind");
     connectors_spec->add_option("kind", spec_kind, "the kind, e.g. odbc")->required();
     connectors_spec->callback([&] { action = [&] { return commandConnectorsSpec(options, spec_kind); }; });
+    connectors_spec->footer(commandFooter("syncline connectors spec odbc", "docs/connectors/authoring.md"));
     ConformanceRunOptions conformance;
     auto* connectors_conformance = connectors_cmd->add_subcommand(
         "conformance", "run the checks every connector must pass against the configured one (read-only by default)");
@@ -140,12 +196,16 @@ int runCli(int argc, char** argv) {
     connectors_conformance->add_option("--stream", conformance.stream, "only this stream's read checks");
     connectors_conformance->callback(
         [&] { action = [&] { return commandConnectorsConformance(options, conformance); }; });
+    connectors_conformance->footer(
+        commandFooter("syncline connectors conformance --stream products", "docs/connectors/conformance.md"));
     std::optional<std::string> discover_stream;
     auto* connectors_discover = connectors_cmd->add_subcommand(
         "discover", "list the ERP's tables and columns and suggest an [erp.streams.*] mapping");
     connectors_discover->add_option("--stream", discover_stream, "only the table this stream maps to");
     connectors_discover->callback(
         [&] { action = [&] { return commandConnectorsDiscover(options, discover_stream); }; });
+    connectors_discover->footer(
+        commandFooter("syncline connectors discover --stream products", "docs/connectors/odbc.md"));
 
     RunOptions run;
     auto* run_cmd =
@@ -155,43 +215,52 @@ int runCli(int argc, char** argv) {
     run_cmd->add_flag("--dry-run", run.dry_run, "do everything but commit; report what would change");
     run_cmd->add_flag("--wait", run.wait,
                       "wait while the job runs elsewhere (a daemon, another node) instead of exit 75");
-    run_cmd->add_option("--firing", run.firing, "(used by serve) the scheduler firing this run is for");
-    run_cmd->add_flag("--retry", run.retry, "(used by serve) retry --firing after a transient failure");
-    run_cmd->add_flag("--resume", run.resume,
-                      "(used by serve) take over the job if its holder died mid-run, and run it again");
+    run_cmd->add_option("--firing", run.firing, "(used by serve) the scheduler firing this run is for")->group(kHidden);
+    run_cmd->add_flag("--retry", run.retry, "(used by serve) retry --firing after a transient failure")->group(kHidden);
+    run_cmd
+        ->add_flag("--resume", run.resume,
+                   "(used by serve) take over the job if its holder died mid-run, and run it again")
+        ->group(kHidden);
     run_cmd->callback([&] { action = [&] { return commandRun(options, run); }; });
+    run_cmd->footer(commandFooter("syncline run catalog --full --dry-run", "docs/connectors/odbc.md"));
 
-    app.add_subcommand("jobs", "list the jobs and their last runs")->callback([&] {
-        action = [&] { return commandJobs(options); };
-    });
+    auto* jobs_cmd = app.add_subcommand("jobs", "list the jobs and their last runs");
+    jobs_cmd->callback([&] { action = [&] { return commandJobs(options); }; });
+    jobs_cmd->footer(commandFooter("syncline jobs --json", "docs/architecture.md"));
+
     OrdersOptions orders;
     auto* orders_cmd =
         app.add_subcommand("orders", "list webstore orders (newest first); `orders import` adds orders from a file");
     orders_cmd->add_option("--status", orders.status, "only orders in this status: placed, claimed, exported, ...");
     orders_cmd->add_option("--limit", orders.limit, "at most this many")->check(CLI::Range(1, 1000000));
+    orders_cmd->footer(commandFooter("syncline orders --status needs_attention", "docs/storefront.md"));
     std::string orders_file;
     auto* import_cmd = orders_cmd->add_subcommand(
         "import", "insert the orders of a JSON file as a storefront would (see docs/storefront.md)");
     import_cmd->add_option("file", orders_file, "a JSON array of orders")->required();
     import_cmd->callback([&] { action = [&] { return commandOrdersImport(options, orders_file); }; });
+    import_cmd->footer(commandFooter("syncline orders import orders.json", "docs/storefront.md"));
     std::string retry_id;
     auto* retry_cmd =
         orders_cmd->add_subcommand("retry", "put an order that needs attention back in the queue (audited)");
     retry_cmd->add_option("order_id", retry_id, "the webstore order id")->required();
     retry_cmd->callback([&] { action = [&] { return commandOrdersRetry(options, retry_id); }; });
+    retry_cmd->footer(commandFooter("syncline orders retry WEB-1001", "docs/storefront.md"));
     orders_cmd->callback([&, import_cmd, retry_cmd] {
         if (!import_cmd->parsed() && !retry_cmd->parsed()) {
             action = [&] { return commandOrders(options, orders); };
         }
     });
+
     PriceOptions price;
     auto* price_cmd = app.add_subcommand("price", "price an item for a customer and explain it (see docs/pricing.md)");
     price_cmd->add_option("customer", price.customer, "customer code")->required();
     price_cmd->add_option("item", price.item, "item SKU")->required();
     price_cmd->add_option("quantity", price.quantity, "quantity (default 1)");
-    price_cmd->add_option("--date", price.date, "the day, YYYY-MM-DD (default today, UTC)");
+    price_cmd->add_option("--date", price.date, "the day, YYYY-MM-DD (default today, UTC)")->check(isoDay());
     price_cmd->add_option("--currency", price.currency, "ISO 4217 code (default the customer's currency)");
     price_cmd->callback([&] { action = [&] { return commandPrice(options, price); }; });
+    price_cmd->footer(commandFooter("syncline price C000001 A0000001 10 --date 2026-12-01", "docs/pricing.md"));
 
     AuditOptions audit;
     auto* audit_cmd =
@@ -199,8 +268,11 @@ int runCli(int argc, char** argv) {
     audit_cmd->add_option("--entity", audit.entity, "product, stock, customer, price_rule, job, ...");
     audit_cmd->add_option("--key", audit.key, "the record's key (stock: sku/warehouse)");
     audit_cmd->add_option("--actor", audit.actor, "run:ID or user:NAME");
-    audit_cmd->add_option("--since", audit.since, "from this UTC time on (2026-11-27 or 2026-11-27T10:00:00Z)");
+    audit_cmd->add_option("--since", audit.since, "from this UTC time on (2026-11-27 or 2026-11-27T10:00:00Z)")
+        ->check(utcTime());
     audit_cmd->add_option("--limit", audit.limit, "at most this many")->check(CLI::Range(1, 1000000));
+    audit_cmd->footer(
+        commandFooter("syncline audit --entity product --key A0000001 --since 2026-11-27", "docs/reliability.md"));
     std::vector<std::string> anchors;
     auto* verify_cmd =
         audit_cmd->add_subcommand("verify", "check the hash chain: exit 0 if unbroken, 65 naming the first broken row");
@@ -210,11 +282,14 @@ int runCli(int argc, char** argv) {
                      "HASH (repeatable)")
         ->take_all();
     verify_cmd->callback([&] { action = [&] { return commandAuditVerify(options, anchors); }; });
+    verify_cmd->footer(
+        commandFooter("syncline audit verify --anchor \"$(tail -n 1 /srv/anchors)\"", "docs/reliability.md"));
     bool export_head = false;
     auto* head_cmd =
         audit_cmd->add_subcommand("head", "show the chain's last row and hash, to keep outside the database");
     head_cmd->add_flag("--export", export_head, "print only SEQ:HASH, the form `audit verify --anchor` takes");
     head_cmd->callback([&] { action = [&] { return commandAuditHead(options, export_head); }; });
+    head_cmd->footer(commandFooter("syncline audit head --export >> /srv/anchors", "docs/reliability.md"));
     // A parent's callback runs after its subcommand's: it must not replace the subcommand's action.
     audit_cmd->callback([&, verify_cmd, head_cmd] {
         if (!verify_cmd->parsed() && !head_cmd->parsed()) {
@@ -227,6 +302,7 @@ int runCli(int argc, char** argv) {
     conflicts_cmd->add_flag("--all", conflicts.all, "also resolved ones");
     conflicts_cmd->add_option("--entity", conflicts.entity, "only this entity");
     conflicts_cmd->add_option("--limit", conflicts.limit, "at most this many")->check(CLI::Range(1, 1000000));
+    conflicts_cmd->footer(commandFooter("syncline conflicts --entity product", "docs/architecture.md"));
     ResolveOptions resolve;
     auto* resolve_cmd =
         conflicts_cmd->add_subcommand("resolve", "resolve one conflict; the next run keeps the decision");
@@ -238,22 +314,39 @@ int runCli(int argc, char** argv) {
     resolve_cmd->add_option("id", resolve.id, "the conflict's id")->required();
     resolve_cmd->add_option("--take", resolve.take, "erp | store | value V")->required()->expected(1, 2);
     resolve_cmd->callback([&] { action = [&] { return commandConflictResolve(options, resolve); }; });
-    app.add_subcommand("serve", "run the scheduler daemon: each job on its [schedule.<job>] (systemd Type=notify)")
-        ->callback([&] { action = [&] { return commandServe(options); }; });
+    resolve_cmd->footer(
+        commandFooter("syncline conflicts resolve 7 --take value \"Blue, 2 m\"", "docs/architecture.md"));
+
+    auto* serve_cmd =
+        app.add_subcommand("serve", "run the scheduler daemon: each job on its [schedule.<job>] (systemd Type=notify)");
+    serve_cmd->callback([&] { action = [&] { return commandServe(options); }; });
+    serve_cmd->footer(commandFooter(
+        "systemctl enable --now syncline   (runs: syncline -c /etc/syncline/syncline.toml serve)", "docs/install.md"));
+
+    // After the commands, so that it is the program's option only (CLI11 copies it into commands added later).
+    app.set_help_all_flag("--help-all", "print the help of every command (the man page's text), and exit");
+    completion_cmd->callback([&] {
+        action = [&] {
+            std::cout << bashCompletion(app, completionHints());
+            return kExitOk;
+        };
+    });
 
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        const int code = app.exit(e);
-        return code == 0 ? kExitOk : kExitUsage;
+        return reportUsageError(app, e);
     }
-    if (secrets_fd >= 0) {
-        try {
+    try {
+        if (secrets_fd >= 0) {
             config::receiveSecretHandover(secrets_fd);
-        } catch (const std::exception& e) {
-            std::cerr << "syncline: " << e.what() << "\n";
-            return kExitSoftware;
         }
+        if (config_fd >= 0) {
+            options.config_text = receiveConfigText(config_fd);
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "syncline: " << e.what() << "\n";
+        return kExitSoftware;
     }
     // Until a command has read the config, log as the command line says (text, info by default).
     setupLogging(options.log_format.empty() ? "text" : options.log_format,

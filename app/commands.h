@@ -14,13 +14,18 @@ namespace syncline::app {
 
 /// Options every command shares.
 struct GlobalOptions {
-    std::string config_path;  ///< --config, else $SYNCLINE_CONFIG, else ./syncline.toml
-    std::string log_format;   ///< --log-format; empty = from the config (default text)
-    std::string log_level;    ///< --log-level; empty = from the config (default info)
-    bool json = false;        ///< --json: machine-readable output on stdout
+    /// -c/--config; empty: $SYNCLINE_CONFIG, else ./syncline.toml, else /etc/syncline/syncline.toml
+    /// (app/config_lookup.h)
+    std::string config_path;
+    /// --config-fd: the config text the daemon validated, read as if it were the file at config_path
+    std::optional<std::string> config_text;
+    std::string log_format;  ///< --log-format; empty = from the config (default text)
+    std::string log_level;   ///< --log-level; empty = from the config (default info)
+    bool json = false;       ///< --json: machine-readable output on stdout
 };
 
-/// Loads the config and applies its log settings (command-line flags win). Throws ConfigError.
+/// Finds (app/config_lookup.h) and loads the config, and applies its log settings (command-line flags win). Throws
+/// ConfigError.
 config::Config loadConfig(const GlobalOptions& options);
 
 /// Opens the webstore and brings its schema up to date (the binary refuses a newer database).
@@ -33,7 +38,9 @@ struct InitOptions {
 
 int commandInit(const GlobalOptions& options, const InitOptions& init);
 int commandMigrate(const GlobalOptions& options, bool dry_run);
-int commandCheckConfig(const GlobalOptions& options, const std::string& file);
+/// Validates the config (`file`, else the one the lookup finds): exit 0 when valid, 78 listing every problem. With
+/// `print`, writes the effective config (file, environment overrides, defaults) as TOML on stdout, without secrets.
+int commandCheckConfig(const GlobalOptions& options, const std::string& file, bool print);
 int commandVersion(const GlobalOptions& options);
 
 struct RunsOptions {

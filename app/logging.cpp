@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <stdexcept>
 
@@ -69,7 +70,9 @@ void setupLogging(const std::string& format, const std::string& level) {
     if (format == "json") {
         sink = std::make_shared<JsonStderrSink>();
     } else if (format == "text") {
-        if (::isatty(STDERR_FILENO)) {
+        // NO_COLOR (no-color.org): set and not empty, no colour even on a terminal.
+        const char* no_color = std::getenv("NO_COLOR");
+        if (::isatty(STDERR_FILENO) && (no_color == nullptr || *no_color == '\0')) {
             sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
         } else {
             sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();

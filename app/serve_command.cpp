@@ -26,6 +26,8 @@
 
 #include "app/auth_failures.h"
 #include "app/commands.h"
+#include "app/config_handover.h"
+#include "app/config_lookup.h"
 #include "app/exit_codes.h"
 #include "app/http_api.h"
 #include "app/live_prices.h"
@@ -148,7 +150,7 @@ class Daemon {
     int run();
 
   private:
-    bool writeSnapshot();
+    bool shareConfig();
     void reload();
     void planJobs(bool keep_next);
     void tick();
@@ -164,7 +166,7 @@ class Daemon {
 
     GlobalOptions options_;
     config::Config config_;
-    std::string snapshot_;  ///< the last valid config, next to the original (relative paths hold)
+    int config_fd_ = -1;  ///< the last valid config's text, sealed in memory, for the runs (app/config_handover.h)
     std::unique_ptr<store::Webstore> store_;
     std::map<std::string, JobState> jobs_;
     std::map<pid_t, std::string> children_;
@@ -186,26 +188,20 @@ store::Webstore& Daemon::store() {
     return *store_;
 }
 
-bool Daemon::writeSnapshot() {
-    namespace fs = std::filesystem;
-    const fs::path original(config_.path);
-    const fs::path snapshot = original.parent_path() / ("." + original.filename().string() + ".serve");
-    std::ifstream in(original, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    const fs::path tmp = snapshot.string() + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << text.str();
-        if (!out) {
-            spdlog::error("cannot write the config snapshot {}", tmp.string());
-            return false;
+// The runs read the text this daemon validated, not the file, so a half-edited file never reaches a run; it stays in
+// memory, so the daemon writes nothing beside its config (read-only /etc/syncline under the package's unit).
+bool Daemon::shareConfig() {
+    try {
+        const int fd = shareConfigText(*options_.config_text);
+        if (config_fd_ >= 0) {
+            ::close(config_fd_);
         }
+        config_fd_ = fd;
+        return true;
+    } catch (const std::exception& e) {
+        spdlog::error("{}", e.what());
+        return false;
     }
-    fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write);
-    fs::rename(tmp, snapshot);
-    snapshot_ = snapshot.string();
-    return true;
 }
 
 void Daemon::planJobs(bool keep_next) {
@@ -242,9 +238,11 @@ void Daemon::planJobs(bool keep_next) {
 void Daemon::reload() {
     try {
         GlobalOptions fresh = options_;
+        fresh.config_text = config::readConfigFile(options_.config_path);
         auto config = loadConfig(fresh);
         config_ = std::move(config);
-        writeSnapshot();
+        options_ = std::move(fresh);
+        shareConfig();
         store_.reset();
         planJobs(false);
         try {
@@ -294,7 +292,8 @@ bool Daemon::dependencyBusy(const schedule::JobSchedule& schedule) {
 }
 
 void Daemon::spawn(const std::string& job, const std::string& firing, bool retry, bool resume) {
-    std::vector<std::string> args = {"/proc/self/exe", "--config", snapshot_, "run", job};
+    std::vector<std::string> args = {
+        "/proc/self/exe", "--config", options_.config_path, "--config-fd", std::to_string(config_fd_), "run", job};
     const auto* schedule = config::findSchedule(config_, job);
     if (schedule != nullptr && schedule->full) {
         args.push_back("--full");
@@ -369,6 +368,7 @@ void Daemon::spawn(const std::string& job, const std::string& firing, bool retry
         if (handover >= 0) {
             ::fcntl(handover, F_SETFD, 0);  // this child's, and only across this exec
         }
+        ::fcntl(config_fd_, F_SETFD, 0);
         ::execve("/proc/self/exe", argv.data(), envp.data());
         std::_Exit(kExitSoftware);
     }
@@ -618,7 +618,7 @@ int Daemon::shutdown() {
 }
 
 int Daemon::run() {
-    if (!writeSnapshot()) {
+    if (!shareConfig()) {
         return kExitSoftware;
     }
     planJobs(false);
@@ -683,7 +683,11 @@ int commandServe(const GlobalOptions& options) {
         sigaddset(&set, s);
     }
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    auto config = loadConfig(options);
+    // The file found once (app/config_lookup.h), read once: what is validated is what the runs get.
+    GlobalOptions resolved = options;
+    resolved.config_path = configPathOf(options.config_path);
+    resolved.config_text = config::readConfigFile(resolved.config_path);
+    auto config = loadConfig(resolved);
     {
         auto webstore = openWebstore(config);  // migrates, or refuses a newer schema
         // A keyed audit log and a config without its key: every job would fail at its first audit row; say it now.
@@ -710,7 +714,7 @@ int commandServe(const GlobalOptions& options) {
             [[maybe_unused]] const auto written = ::write(lock_fd, me.data(), me.size());
         }
     }
-    Daemon daemon(options, std::move(config));
+    Daemon daemon(resolved, std::move(config));
     const int code = daemon.run();
     if (lock_fd >= 0) {
         ::close(lock_fd);

@@ -15,6 +15,10 @@ packages=(
     libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev openssl
     # ODBC drivers, databases and their tools (the demo ERP and the integration tests)
     unixodbc odbc-postgresql libsqliteodbc sqlite3 postgresql-15 postgresql-client-15
+    # the package: the man page (help2man), dpkg-shlibdeps (dpkg-dev), and systemd-analyze, systemd-sysusers and
+    # systemd-tmpfiles for the tests of the unit (systemd is not started by installing it; systemd-analyze verify asks
+    # man-db for the man page the unit names)
+    help2man dpkg-dev systemd man-db
 )
 
 missing=()

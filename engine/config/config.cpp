@@ -16,9 +16,11 @@
 
 #include "engine/audit/row_hash.h"
 #include "engine/config/api_tls_section.h"
+#include "engine/config/env_overrides.h"
 #include "engine/config/schedule_section.h"
 #include "engine/config/schema.h"
 #include "engine/config/secret_handover.h"
+#include "engine/config/suggest.h"
 #include "engine/connector/streams.h"
 
 #include <nlohmann/json.hpp>
@@ -39,23 +41,6 @@ std::string join(const std::vector<std::string>& items) {
 
 bool isBlank(const std::string& text) {
     return std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c) != 0; });
-}
-
-std::size_t editDistance(const std::string& a, const std::string& b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) {
-        row[j] = j;
-    }
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
 }
 
 std::string_view kindName(ValueKind kind) {
@@ -166,13 +151,22 @@ class Reader {
 
     std::string string(const std::string& key, std::string fallback = "") const {
         const auto* n = node(key);
+        if (n == nullptr && !fallback.empty()) {
+            insertAt(defaults_, key, toml::value<std::string>(fallback), false);
+        }
         return n != nullptr && n->is_string() ? n->as_string()->get() : fallback;
     }
 
     int integer(const std::string& key, int fallback) const {
         const auto* n = node(key);
+        if (n == nullptr) {
+            insertAt(defaults_, key, toml::value<std::int64_t>(fallback), false);
+        }
         return n != nullptr && n->is_integer() ? static_cast<int>(n->as_integer()->get()) : fallback;
     }
+
+    /// The defaults string() and integer() used for keys the file leaves out, as a tree (`check-config --print`).
+    const toml::table& defaults() const { return defaults_; }
 
     // A path relative to the config file's folder, made absolute.
     std::string path(const std::string& key) const {
@@ -294,17 +288,8 @@ class Reader {
         }
         const auto allowed = keysUnder(prefix, erp_keys);
         std::string message = "unknown key";
-        std::string best;
-        std::size_t best_distance = 3;
-        for (const auto& candidate : allowed) {
-            const auto d = editDistance(name, candidate);
-            if (d < best_distance) {
-                best_distance = d;
-                best = candidate;
-            }
-        }
-        if (!best.empty()) {
-            message += fmt::format(" (did you mean '{}'?)", best);
+        if (const auto best = closestMatch(name, allowed)) {
+            message += fmt::format(" (did you mean '{}'?)", *best);
         }
         message += allowed.empty() ? "" : "; allowed here: " + join(allowed);
         issueAt(where, key, message);
@@ -328,6 +313,7 @@ class Reader {
     std::string file_;
     const toml::table& root_;
     std::map<std::string, std::string> env_secrets_;
+    mutable toml::table defaults_;  // a record of what the const readers fell back to
 };
 
 std::string hostName() {
@@ -483,8 +469,8 @@ bool ErpConfig::reads(const std::string& stream) const {
 }
 
 std::string ConfigIssue::format() const {
-    std::string out = file;
-    if (line > 0) {
+    std::string out = variable.empty() ? file : "environment variable " + variable;
+    if (line > 0 && variable.empty()) {
         out += fmt::format(":{}:{}", line, column);
     }
     out += ": ";
@@ -533,9 +519,18 @@ void readAudit(Reader& r, AuditConfig& audit) {
     }
 }
 
-Config load(const std::string& path) {
+namespace {
+
+std::string absolutePath(const std::string& path) {
     std::error_code ec;
-    const std::string absolute = fs::absolute(path, ec).lexically_normal().string();
+    return fs::absolute(path, ec).lexically_normal().string();
+}
+
+}  // namespace
+
+std::string readConfigFile(const std::string& path) {
+    const std::string absolute = absolutePath(path);
+    std::error_code ec;
     // A FIFO, a device or /dev/zero would block or never end; a config is a few kilobytes of text.
     const auto status = fs::status(absolute, ec);
     if (!ec && fs::exists(status) && !fs::is_regular_file(status)) {
@@ -557,15 +552,44 @@ Config load(const std::string& path) {
         }
         text.write(buffer.data(), in.gcount());
     }
+    return text.str();
+}
+
+namespace {
+
+// An issue about a key an environment variable set names the variable, not a place in the file.
+void pointAtVariables(std::vector<ConfigIssue>& issues, const std::map<std::string, std::string>& overrides) {
+    for (auto& issue : issues) {
+        for (const auto& [key, variable] : overrides) {
+            if (issue.variable.empty() && (issue.key == key || issue.key.rfind(key + ".", 0) == 0)) {
+                issue.variable = variable;
+                issue.line = 0;
+                issue.column = 0;
+            }
+        }
+    }
+}
+
+}  // namespace
+
+Config load(const std::string& path) {
+    return loadText(path, readConfigFile(path));
+}
+
+Config loadText(const std::string& path, const std::string& text) {
+    const std::string absolute = absolutePath(path);
     toml::table root;
     try {
-        root = toml::parse(text.str(), absolute);
+        root = toml::parse(text, absolute);
     } catch (const toml::parse_error& e) {
         throw ConfigError(
             {ConfigIssue{absolute, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column),
                          "", "TOML syntax: " + std::string(e.description())}});
     }
+    std::vector<ConfigIssue> override_issues;
+    const auto overrides = applyEnvOverrides(root, processEnvironment(), absolute, override_issues);
     Reader reader(absolute, root);
+    reader.issues = std::move(override_issues);
     // [erp]'s keys are the chosen connector's: look its kind up before checking them.
     std::shared_ptr<const connector::ConnectorFactory> factory;
     if (const auto* erp = root.get("erp"); erp != nullptr && erp->is_table()) {
@@ -617,6 +641,8 @@ Config load(const std::string& path) {
     config.secret_env = reader.envSecrets();
     readOwnership(root, config.ownership);
     readSchedules(root, absolute, config, reader.issues);
+    config.overrides = overrides;
+    pointAtVariables(reader.issues, overrides);
     if (!reader.issues.empty()) {
         // toml++ walks tables in key order; report in file order. Issues without a position go last.
         std::stable_sort(reader.issues.begin(), reader.issues.end(), [](const ConfigIssue& a, const ConfigIssue& b) {
@@ -624,6 +650,7 @@ Config load(const std::string& path) {
         });
         throw ConfigError(std::move(reader.issues));
     }
+    config.effective = effectiveToml(root, reader.defaults(), overrides, absolute);
     return config;
 }
 

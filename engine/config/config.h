@@ -21,8 +21,10 @@ struct ConfigIssue {
     int column = 0;   ///< 1-based; 0 when unknown
     std::string key;  ///< dotted path, e.g. "webstore.backend"
     std::string message;
+    std::string variable = {};  ///< the SYNCLINE_<SECTION>__<KEY> variable the value came from; empty: the file
 
-    /// "file:line:column: key 'webstore.backend': message"
+    /// "file:line:column: key 'webstore.backend': message", or "environment variable SYNCLINE_WEBSTORE__BACKEND: key
+    /// 'webstore.backend': message" for a value that an environment variable set
     std::string format() const;
 };
 
@@ -134,6 +136,11 @@ struct Config {
     /// The environment variables `*_env` keys named, with their values: the daemon hands them to its job runs
     /// through config/secret_handover.h and keeps them out of the children's environment.
     std::map<std::string, std::string> secret_env;
+    /// The keys SYNCLINE_<SECTION>__<KEY> environment variables set over the file: dotted key → variable.
+    std::map<std::string, std::string> overrides;
+    /// The effective config as TOML: the file, the overrides, and the defaults of the keys it leaves out that the
+    /// reader knows (`check-config --print`). It names the variables and files that hold secrets, never a secret.
+    std::string effective;
 };
 
 /// A job that `[schedule.<job>]` may name.
@@ -151,8 +158,16 @@ const schedule::JobSchedule* findSchedule(const Config& config, std::string_view
 
 /// Reads and validates a TOML config file. Every key is checked; unknown keys are rejected with a
 /// suggestion; secrets are read from the environment or from files, never from the file itself.
-/// Relative paths are taken relative to the config file's folder. Throws ConfigError.
+/// Relative paths are taken relative to the config file's folder. Variables SYNCLINE_<SECTION>__<KEY> of the
+/// environment override keys of the file before it is validated (docs/install.md). Throws ConfigError.
 Config load(const std::string& path);
+
+/// The text of the config file at `path`: a regular file of at most 1 MiB. Throws ConfigError.
+std::string readConfigFile(const std::string& path);
+
+/// As load(), with `text` as the file's content: the daemon hands its job runs the config it validated this way,
+/// so an edit of the file between two reloads never reaches a run.
+Config loadText(const std::string& path, const std::string& text);
 
 /// The starter config written by `syncline init` for an SQLite webstore at `webstore_path`.
 std::string starterConfig(const std::string& webstore_path);
