@@ -15,6 +15,7 @@
 #include "app/logging.h"
 #include "app/tls_context.h"
 #include "app/version.h"
+#include "engine/connector/registry.h"
 #include "engine/store/deferred_indexes.h"
 #include "engine/store/migrator.h"
 #include "engine/store/transaction.h"
@@ -125,13 +126,15 @@ int commandMigrate(const GlobalOptions& options, bool dry_run) {
 
 namespace {
 
-// "odbc connector: products, stock; orders pushed" for check-config.
+// "odbc DSN MyErp: products, stock; orders pushed" for check-config.
 std::string describeErp(const config::ErpConfig& erp) {
+    const auto factory = connector::findConnector(erp.connector);
+    const std::string target = factory ? factory->target(erp.settings) : "";
     std::string streams;
     for (const auto& stream : erp.features.streams) {
         streams += (streams.empty() ? "" : ", ") + stream;
     }
-    return erp.connector + " connector: " + (streams.empty() ? "no streams" : streams) +
+    return erp.connector + (target.empty() ? "" : " " + target) + ": " + (streams.empty() ? "no streams" : streams) +
            (erp.features.push_orders ? "; orders pushed" : "") + (erp.features.live_price ? "; live prices" : "");
 }
 

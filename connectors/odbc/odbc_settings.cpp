@@ -214,6 +214,11 @@ class OdbcFactory final : public connector::ConnectorFactory {
         return f;
     }
 
+    std::string target(const Settings& settings) const override {
+        const std::string dsn = settings.string("dsn");
+        return dsn.empty() ? "connection string" : "DSN " + dsn;
+    }
+
     std::unique_ptr<connector::Connector> create(const Settings& settings) const override {
         return std::make_unique<OdbcConnector>(odbcConfigOf(settings));
     }

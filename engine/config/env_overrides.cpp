@@ -100,8 +100,16 @@ toml::array parseList(const std::string& text) {
 // What the value is, by the schema's type of the key, else by the type of the file's value.
 enum class Typed { String, Integer, Boolean, List, Table };
 
+// The [erp] keys of the connector kind the file (or an override applied before) names, for typing their values.
+std::vector<KeySpec> connectorKeys(const toml::table& root) {
+    const toml::node* kind = root.at_path("erp.connector").node();
+    const auto factory =
+        connector::findConnector(kind != nullptr && kind->is_string() ? kind->as_string()->get() : "odbc");
+    return factory ? erpKeys(factory->spec()) : std::vector<KeySpec>{};
+}
+
 Typed typeOf(const std::string& key, const toml::table& root) {
-    if (const KeySpec* spec = findKey(key)) {
+    if (const KeySpec* spec = findKey(key, connectorKeys(root))) {
         switch (spec->kind) {
             case ValueKind::Integer:
                 return Typed::Integer;
@@ -110,8 +118,12 @@ Typed typeOf(const std::string& key, const toml::table& root) {
             case ValueKind::StringList:
                 return Typed::List;
             case ValueKind::Table:
+            case ValueKind::Mapping:
                 return Typed::Table;
             case ValueKind::String:
+            case ValueKind::Path:
+            case ValueKind::Secret:
+            case ValueKind::Statements:
                 return Typed::String;
         }
     }

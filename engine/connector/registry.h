@@ -60,6 +60,10 @@ class ConnectorFactory {
     /// What `settings` (which passed check()) configure: which jobs can run, whether live prices can be asked. Pure.
     virtual ConfiguredFeatures features(const Settings& settings) const = 0;
 
+    /// Where `settings` point, in a few words for `check-config` ("DSN MyErp", "https://erp.example.com"); empty when
+    /// there is nothing to say. Pure.
+    virtual std::string target(const Settings& /*settings*/) const { return ""; }
+
     /// A connector for `settings`, which passed check(). Connects to nothing yet. Throws std::invalid_argument for
     /// settings check() would have refused.
     virtual std::unique_ptr<Connector> create(const Settings& settings) const = 0;

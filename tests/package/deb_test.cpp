@@ -99,7 +99,7 @@ TEST_F(Deb, TheUnpackedProgramRunsAndAcceptsTheConfigItInstalls) {
     r = runInstalled({syncline, "check-config", root.file("etc/syncline/syncline.toml")});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_THAT(r.out, HasSubstr(root.file("etc/syncline/syncline.toml") +
-                                 ": OK (webstore sqlite:/var/lib/syncline/webstore.db, ERP odbc DSN MyErp)"));
+                                 ": OK (webstore sqlite:/var/lib/syncline/webstore.db, ERP odbc DSN MyErp: products; orders pushed)"));
     // The unit's command line, on the installed config.
     r = runInstalled({syncline, "--config", root.file("etc/syncline/syncline.toml"), "check-config", "--print"});
     EXPECT_EQ(r.exit_code, 0) << r.err;

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "connectors/odbc/odbc_settings.h"
 #include "engine/config/config.h"
 
 namespace syncline::config {
@@ -78,11 +79,12 @@ TEST_F(EnvOverridesTest, AVariableSetsAKeyOverTheFileTypedAsTheSchemaSays) {
                      {"SYNCLINE_ERP__STREAMS__PRODUCTS__BATCH_SIZE", "250"},
                      {"SYNCLINE_ENGINE__NODE_NAME", "node-7"}});
     const auto config = load(write(kConfig));
-    EXPECT_EQ(config.erp.dsn, "FromEnv");
+    EXPECT_EQ(config.erp.settings.string("dsn"), "FromEnv");
     EXPECT_EQ(config.sync.overlap_seconds, 60);
-    ASSERT_EQ(config.erp.streams.size(), 2u);
-    ASSERT_EQ(config.erp.streams[0].stream, "products");
-    EXPECT_EQ(config.erp.streams[0].batch_size, 250);
+    const auto streams = odbc::odbcConfigOf(config.erp.settings).streams;
+    ASSERT_EQ(streams.size(), 2u);
+    ASSERT_EQ(streams[0].stream, "products");
+    EXPECT_EQ(streams[0].batch_size, 250);
     EXPECT_EQ(config.node_name, "node-7");
     EXPECT_EQ(config.overrides.at("erp.dsn"), "SYNCLINE_ERP__DSN");
     EXPECT_EQ(config.overrides.at("sync.overlap_seconds"), "SYNCLINE_SYNC__OVERLAP_SECONDS");
@@ -99,9 +101,10 @@ TEST_F(EnvOverridesTest, KeysTheSchemaDoesNotTypeAreStrings) {
     // A field mapping is the connector's, not the schema's: the value is a column name, a string.
     Environment env({{"SYNCLINE_ERP__STREAMS__PRODUCTS__FIELDS__SKU", "ItemNo"}});
     const auto config = load(write(kConfig));
-    ASSERT_EQ(config.erp.streams.size(), 2u);
-    ASSERT_EQ(config.erp.streams[0].stream, "products");
-    const auto& fields = config.erp.streams[0].fields;
+    const auto streams = odbc::odbcConfigOf(config.erp.settings).streams;
+    ASSERT_EQ(streams.size(), 2u);
+    ASSERT_EQ(streams[0].stream, "products");
+    const auto& fields = streams[0].fields;
     const auto sku = std::find_if(fields.begin(), fields.end(), [](const auto& f) { return f.field == "sku"; });
     ASSERT_NE(sku, fields.end());
     EXPECT_EQ(sku->column, "ItemNo");
@@ -173,7 +176,7 @@ TEST_F(EnvOverridesTest, AVariableTheFileNamesForASecretIsThatSecretNotAnOverrid
     text.replace(text.find("dsn = \"FromFile\"\n"), 17,
                  "dsn = \"FromFile\"\npassword_env = \"SYNCLINE_ERP__PASSWORD\"\n");
     const auto config = load(write(text));
-    EXPECT_EQ(config.erp.password.reveal(), "hunter2-secret");
+    EXPECT_EQ(config.erp.settings.secret("password"), "hunter2-secret");
     EXPECT_TRUE(config.overrides.empty());
     EXPECT_THAT(config.effective, Not(HasSubstr("hunter2")));
 }
@@ -199,7 +202,7 @@ TEST_F(EnvOverridesTest, TheEffectiveConfigHasTheOverridesAndDefaultsButNoSecret
                      {"SYNCLINE_ERP__PASSWORD_ENV", "ERP_SECRET_VAR"},
                      {"ERP_SECRET_VAR", "hunter2-secret"}});
     const auto config = load(write(kConfig));
-    EXPECT_EQ(config.erp.password.reveal(), "hunter2-secret");
+    EXPECT_EQ(config.erp.settings.secret("password"), "hunter2-secret");
     const std::string& text = config.effective;
     EXPECT_THAT(text, HasSubstr("# with erp.dsn from the environment variable SYNCLINE_ERP__DSN"));
     EXPECT_THAT(text, HasSubstr("dsn = \"FromEnv\""));
@@ -211,7 +214,7 @@ TEST_F(EnvOverridesTest, TheEffectiveConfigHasTheOverridesAndDefaultsButNoSecret
     EXPECT_THAT(text, Not(HasSubstr("hunter2")));
     // What it prints is a config: read back, it gives the same settings.
     const auto again = loadText(config.path, text);
-    EXPECT_EQ(again.erp.dsn, "FromEnv");
+    EXPECT_EQ(again.erp.settings.string("dsn"), "FromEnv");
     EXPECT_EQ(again.sync.run_timeout_s, 7200);
 }
 
