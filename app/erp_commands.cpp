@@ -9,6 +9,7 @@
 #include "app/commands.h"
 #include "app/exit_codes.h"
 #include "app/output.h"
+#include "engine/connector/plugin_loader.h"
 #include "engine/connector/registry.h"
 
 namespace syncline::app {
@@ -58,10 +59,25 @@ std::unique_ptr<connector::Connector> configuredConnector(const config::Config& 
     return makeConnector(config);
 }
 
+// The plug-ins of the config's [erp] plugin_dir, when there is a config: kExitOk, or kExitConfig after naming each
+// plug-in refused (the kinds that did load are still listed).
+int loadPlugins(const GlobalOptions& options, const char* command) {
+    try {
+        config::loadConfiguredPlugins(options.config_path);
+        return kExitOk;
+    } catch (const config::ConfigError& e) {
+        for (const auto& issue : e.issues()) {
+            std::cerr << "syncline connectors " << command << ": " << issue.format() << "\n";
+        }
+        return kExitConfig;
+    }
+}
+
 }  // namespace
 
 int commandConnectorsList(const GlobalOptions& options) {
-    Listing kinds({"kind", "version", "streams", "capabilities", "summary"});
+    const int loaded = loadPlugins(options, "list");
+    Listing kinds({"kind", "version", "streams", "capabilities", "from", "summary"});
     auto json = nlohmann::json::array();
     for (const auto& factory : connector::registeredConnectors()) {
         const auto& spec = factory->spec();
@@ -69,11 +85,14 @@ int commandConnectorsList(const GlobalOptions& options) {
         for (const auto& s : spec.streams) {
             streams += (streams.empty() ? "" : ", ") + s;
         }
-        kinds.add({spec.kind, spec.version, streams, capabilitiesOf(spec.capabilities), spec.summary});
+        const auto plugin = connector::pluginFileOf(spec.kind);
+        kinds.add({spec.kind, spec.version, streams, capabilitiesOf(spec.capabilities), plugin ? *plugin : "built in",
+                   spec.summary});
         json.push_back({{"kind", spec.kind},
                         {"version", spec.version},
                         {"streams", spec.streams},
                         {"capabilities", capabilitiesJson(spec.capabilities)},
+                        {"plugin", plugin ? nlohmann::json(*plugin) : nlohmann::json(nullptr)},
                         {"summary", spec.summary}});
     }
     if (options.json) {
@@ -81,10 +100,11 @@ int commandConnectorsList(const GlobalOptions& options) {
     } else {
         std::cout << kinds.text();
     }
-    return kExitOk;
+    return loaded;
 }
 
 int commandConnectorsSpec(const GlobalOptions& options, const std::string& kind) {
+    loadPlugins(options, "spec");  // a refused plug-in is reported; its kind is then unknown
     const auto factory = connector::findConnector(kind);
     if (factory == nullptr) {
         std::cerr << "syncline connectors spec: unknown connector kind '" << kind
@@ -107,7 +127,9 @@ int commandConnectorsSpec(const GlobalOptions& options, const std::string& kind)
         const std::string key = "erp." + s.path + (s.kind == connector::SettingKind::Secret ? "_env | _file" : "");
         keys.add({key, type, s.default_value ? nlohmann::json(*s.default_value) : nlohmann::json(nullptr),
                   s.required ? "yes" : "", s.help});
-        nlohmann::json k = {{"key", "erp." + s.path}, {"type", connector::toString(s.kind)}, {"help", s.help},
+        nlohmann::json k = {{"key", "erp." + s.path},
+                            {"type", connector::toString(s.kind)},
+                            {"help", s.help},
                             {"required", s.required}};
         if (!s.allowed.empty()) {
             k["allowed"] = s.allowed;
@@ -177,8 +199,8 @@ int commandConnectorsTest(const GlobalOptions& options, const ConnectorsTestOpti
     if (test.streams) {
         for (const auto& check : connector->checkStreams()) {
             streams_ok = streams_ok && !check.error;
-            streams.add({check.stream, check.error ? "FAILED" : "ok",
-                         check.error ? check.error->describe() : check.detail});
+            streams.add(
+                {check.stream, check.error ? "FAILED" : "ok", check.error ? check.error->describe() : check.detail});
         }
     }
     if (options.json) {
@@ -194,8 +216,8 @@ int commandConnectorsTest(const GlobalOptions& options, const ConnectorsTestOpti
         }
         std::cout << out.dump(2) << "\n";
     } else {
-        std::cout << "ERP reachable (" << connector->kind() << " connector): " << described.value()
-                  << ", connected in " << connect_ms << " ms\n";
+        std::cout << "ERP reachable (" << connector->kind() << " connector): " << described.value() << ", connected in "
+                  << connect_ms << " ms\n";
         if (test.tables) {
             std::cout << "\n" << tables.text();
         }
@@ -247,7 +269,8 @@ int commandConnectorsDiscover(const GlobalOptions& options, const std::optional<
         }
     }
     if (discovery.suggestions.empty()) {
-        std::cout << "\nNo table matched a stream's fields by name; map the columns by hand (docs/connectors/odbc.md).\n";
+        std::cout
+            << "\nNo table matched a stream's fields by name; map the columns by hand (docs/connectors/odbc.md).\n";
     } else {
         std::cout << "\n# Suggested mapping: check each column, then paste into the config.\n";
         for (const auto& [s, toml] : discovery.suggestions) {

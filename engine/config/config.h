@@ -154,6 +154,11 @@ const schedule::JobSchedule* findSchedule(const Config& config, std::string_view
 /// Relative paths are taken relative to the config file's folder. Throws ConfigError.
 Config load(const std::string& path);
 
+/// Loads the connector plug-ins of the config file at `path` ([erp] plugin_dir) without checking the rest, for commands
+/// that list connector kinds (`connectors list`, `connectors spec`) with or without a valid config. Does nothing when
+/// there is no such file or it does not parse (load() says why). Throws ConfigError naming each plug-in refused.
+void loadConfiguredPlugins(const std::string& path);
+
 /// The starter config written by `syncline init` for an SQLite webstore at `webstore_path`.
 std::string starterConfig(const std::string& webstore_path);
 
