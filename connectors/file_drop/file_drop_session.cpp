@@ -121,6 +121,10 @@ std::optional<Error> FileDropSession::index(const std::vector<std::string>& name
         }
         file.identity = reader->identity();
         file.header = reader->header();
+        if (file.header.empty() && reader->atEnd()) {
+            files_.push_back(std::move(file));  // empty: no rows, and no header to lack a column
+            continue;
+        }
         if (auto error = mapColumns(file, reader->header())) {
             return error;
         }

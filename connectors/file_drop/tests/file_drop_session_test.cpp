@@ -82,6 +82,14 @@ TEST_F(FileDropSessionTest, TheFileCursorMovesOnlyOnceAFileIsReadWhole) {
     EXPECT_THAT(batches(*session), ElementsAre("A1@none", "A2@file:items-1.csv", "A3@file:items-2.csv"));
 }
 
+TEST_F(FileDropSessionTest, AnEmptyFileHasNoRowsAndIsNoError) {
+    std::ofstream(dir_.file("items-1.csv")).flush();  // 0 bytes: an export of nothing, without even a header
+    write("items-2.csv", "A1,a,pcs,1,EUR\n");
+    auto session = open(connector::PullMode::Full);
+    ASSERT_TRUE(session);
+    EXPECT_THAT(batches(*session), ElementsAre("A1@file:items-2.csv"));
+}
+
 TEST_F(FileDropSessionTest, AnIncrementalReadTakesTheFilesAfterTheCursorAndAFullReadNeverMovesItBack) {
     write("items-1.csv", "A1,a,pcs,1,EUR\n");
     write("items-2.csv", "A2,b,pcs,1,EUR\n");
