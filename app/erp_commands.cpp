@@ -9,6 +9,7 @@
 #include "app/commands.h"
 #include "app/exit_codes.h"
 #include "app/output.h"
+#include "engine/connector/conformance.h"
 #include "engine/connector/plugin_loader.h"
 #include "engine/connector/registry.h"
 
@@ -33,8 +34,12 @@ std::string capabilitiesOf(const connector::Capabilities& c) {
 }
 
 nlohmann::json capabilitiesJson(const connector::Capabilities& c) {
-    return {{"full", c.full},           {"incremental", c.incremental}, {"push_orders", c.push_orders},
-            {"order_status", c.order_status}, {"live_price", c.live_price},   {"discover", c.discover}};
+    return {{"full", c.full},
+            {"incremental", c.incremental},
+            {"push_orders", c.push_orders},
+            {"order_status", c.order_status},
+            {"live_price", c.live_price},
+            {"discover", c.discover}};
 }
 
 int failed(const GlobalOptions& options, const char* command, const connector::Error& error) {
@@ -196,8 +201,10 @@ int commandConnectorsTest(const GlobalOptions& options, const ConnectorsTestOpti
     }
     Listing streams({"stream", "ok", "detail"});
     bool streams_ok = true;
+    std::vector<connector::StreamCheck> stream_checks;
     if (test.streams) {
-        for (const auto& check : connector->checkStreams()) {
+        stream_checks = connector->checkStreams();
+        for (const auto& check : stream_checks) {
             streams_ok = streams_ok && !check.error;
             streams.add(
                 {check.stream, check.error ? "FAILED" : "ok", check.error ? check.error->describe() : check.detail});
@@ -223,6 +230,11 @@ int commandConnectorsTest(const GlobalOptions& options, const ConnectorsTestOpti
         }
         if (test.streams) {
             std::cout << "\n" << streams.text();
+            for (const auto& check : stream_checks) {
+                if (check.error) {  // in full: the table cuts long cells
+                    std::cout << "\n" << check.stream << ": " << check.error->describe() << "\n";
+                }
+            }
         }
     }
     if (!streams_ok) {
@@ -278,6 +290,45 @@ int commandConnectorsDiscover(const GlobalOptions& options, const std::optional<
         }
     }
     return kExitOk;
+}
+
+int commandConnectorsConformance(const GlobalOptions& options, const ConformanceRunOptions& run) {
+    const auto config = loadConfig(options);
+    if (!config.erp.configured()) {
+        std::cerr << "syncline connectors conformance: no [erp] section in " << config.path << "\n";
+        return kExitConfig;
+    }
+    connector::ConformanceOptions checks_options;
+    checks_options.allow_writes = run.allow_writes;
+    checks_options.stream = run.stream;
+    const auto factory = connector::findConnector(config.erp.connector);
+    const auto checks = connector::runConformance(*factory, config.erp.settings, checks_options);
+    Listing table({"check", "stream", "result", "detail"});
+    std::size_t failed_checks = 0;
+    for (const auto& c : checks) {
+        failed_checks += c.outcome == connector::ConformanceCheck::Outcome::Fail ? 1 : 0;
+        table.add({c.name, c.stream.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.stream),
+                   connector::toString(c.outcome), c.detail});
+    }
+    if (options.json) {
+        std::cout << nlohmann::json{{"connector", config.erp.connector},
+                                    {"passed", failed_checks == 0},
+                                    {"checks", table.json()}}
+                         .dump(2)
+                  << "\n";
+    } else {
+        std::cout << table.text();
+        for (const auto& c : checks) {
+            if (c.outcome == connector::ConformanceCheck::Outcome::Fail) {  // in full: the table cuts long cells
+                std::cout << "\nFAIL " << c.name << (c.stream.empty() ? "" : " (" + c.stream + ")") << ": " << c.detail
+                          << "\n";
+            }
+        }
+        std::cout << "\n"
+                  << (failed_checks == 0 ? "conformance: passed" : "conformance: FAILED") << " (" << checks.size()
+                  << " checks, " << failed_checks << " failed)\n";
+    }
+    return failed_checks == 0 ? kExitOk : kExitChecksFailed;
 }
 
 }  // namespace syncline::app
