@@ -256,6 +256,16 @@ TEST_F(FileDropTest, AFileLackingAMappedColumnStopsTheRunAsAConfigError) {
     EXPECT_EQ(webstore_.count("products"), 0);
 }
 
+TEST_F(FileDropTest, ThePluginPassesTheConformanceChecks) {
+    dropFile("items-001.csv", "sku,name,unit,price,currency\nA1,Widget,pcs,1,EUR\nA2,Gadget,pcs,2,EUR\n");
+    dropFile("items-002.csv", "sku,name,unit,price,currency\nA3,Sprocket,pcs,3,EUR\n");
+    productsConfig();
+    const auto r = syncline({"connectors", "conformance"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_THAT(r.out, HasSubstr("cursor round trip  products  pass"));
+    EXPECT_THAT(r.out, Not(HasSubstr("FAIL")));
+}
+
 TEST_F(FileDropTest, DiscoverListsTheFilesAndSuggestsAMapping) {
     dropFile("items-20261201.csv", "ItemCode,ItemName,UoM,ListPrice,Currency\nA1,Widget,pcs,1,EUR\n");
     dropFile("items-20261202.csv", "ItemCode,ItemName,UoM,ListPrice,Currency\nA2,Gadget,pcs,1,EUR\n");
