@@ -39,17 +39,18 @@ FileError::FileError(const std::string& what, int error_number)
 DropFile::DropFile(const std::string& path, Format format, char delimiter)
     : path_(path), format_(format), delimiter_(delimiter) {
     // O_NONBLOCK: a FIFO put in place of a file must not block the open; it is refused just below.
-    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd_ < 0) {
+    fd_.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd_.fd < 0) {
         throw FileError("cannot open " + path, errno);
     }
     struct stat st {};
-    if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
-        const int error = errno != 0 ? errno : EINVAL;
-        ::close(fd_);
-        throw FileError("cannot read " + path + " (not a regular file?)", error);
+    if (::fstat(fd_.fd, &st) != 0) {
+        throw FileError("cannot read " + path, errno);
     }
-    ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) & ~O_NONBLOCK);
+    if (!S_ISREG(st.st_mode)) {
+        throw FileError("cannot read " + path + ", which is not a regular file", EINVAL);
+    }
+    ::fcntl(fd_.fd, F_SETFL, ::fcntl(fd_.fd, F_GETFL) & ~O_NONBLOCK);
     identity_ = {st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec};
     fill();
     if (end_ >= 3 && std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) {
@@ -66,15 +67,17 @@ DropFile::DropFile(const std::string& path, Format format, char delimiter)
     }
 }
 
-DropFile::~DropFile() {
-    ::close(fd_);
+DropFile::FileDescriptor::~FileDescriptor() {
+    if (fd >= 0) {
+        ::close(fd);
+    }
 }
 
 void DropFile::fill() {
     begin_ = 0;
     end_ = 0;
     while (!eof_) {
-        const ssize_t n = ::read(fd_, buffer_.data(), buffer_.size());
+        const ssize_t n = ::read(fd_.fd, buffer_.data(), buffer_.size());
         if (n > 0) {
             end_ = static_cast<std::size_t>(n);
             return;

@@ -67,9 +67,6 @@ class DropFile {
 
     /// Opens `path`; for CSV, reads the header row (a file without one has no columns).
     DropFile(const std::string& path, Format format, char delimiter);
-    ~DropFile();
-    DropFile(const DropFile&) = delete;
-    DropFile& operator=(const DropFile&) = delete;
 
     const FileIdentity& identity() const { return identity_; }
     /// CSV: the header's column names, spaces around them removed. JSON lines: empty.
@@ -81,6 +78,15 @@ class DropFile {
     bool atEnd();
 
   private:
+    // Closes the file on every path, a constructor that throws included.
+    struct FileDescriptor {
+        int fd = -1;
+        FileDescriptor() = default;
+        FileDescriptor(const FileDescriptor&) = delete;
+        FileDescriptor& operator=(const FileDescriptor&) = delete;
+        ~FileDescriptor();
+    };
+
     int get();
     int peek();
     void fill();
@@ -91,7 +97,7 @@ class DropFile {
     std::string path_;
     Format format_;
     char delimiter_;
-    int fd_ = -1;
+    FileDescriptor fd_;
     FileIdentity identity_;
     std::vector<std::string> header_;
     bool header_read_ = false;
