@@ -10,6 +10,7 @@
 #include "app/exit_codes.h"
 #include "app/output.h"
 #include "engine/connector/conformance.h"
+#include "engine/connector/plugin_loader.h"
 #include "engine/connector/registry.h"
 
 namespace syncline::app {
@@ -63,10 +64,25 @@ std::unique_ptr<connector::Connector> configuredConnector(const config::Config& 
     return makeConnector(config);
 }
 
+// The plug-ins of the config's [erp] plugin_dir, when there is a config: kExitOk, or kExitConfig after naming each
+// plug-in refused (the kinds that did load are still listed).
+int loadPlugins(const GlobalOptions& options, const char* command) {
+    try {
+        config::loadConfiguredPlugins(options.config_path);
+        return kExitOk;
+    } catch (const config::ConfigError& e) {
+        for (const auto& issue : e.issues()) {
+            std::cerr << "syncline connectors " << command << ": " << issue.format() << "\n";
+        }
+        return kExitConfig;
+    }
+}
+
 }  // namespace
 
 int commandConnectorsList(const GlobalOptions& options) {
-    Listing kinds({"kind", "version", "streams", "capabilities", "summary"});
+    const int loaded = loadPlugins(options, "list");
+    Listing kinds({"kind", "version", "streams", "capabilities", "from", "summary"});
     auto json = nlohmann::json::array();
     for (const auto& factory : connector::registeredConnectors()) {
         const auto& spec = factory->spec();
@@ -74,11 +90,14 @@ int commandConnectorsList(const GlobalOptions& options) {
         for (const auto& s : spec.streams) {
             streams += (streams.empty() ? "" : ", ") + s;
         }
-        kinds.add({spec.kind, spec.version, streams, capabilitiesOf(spec.capabilities), spec.summary});
+        const auto plugin = connector::pluginFileOf(spec.kind);
+        kinds.add({spec.kind, spec.version, streams, capabilitiesOf(spec.capabilities), plugin ? *plugin : "built in",
+                   spec.summary});
         json.push_back({{"kind", spec.kind},
                         {"version", spec.version},
                         {"streams", spec.streams},
                         {"capabilities", capabilitiesJson(spec.capabilities)},
+                        {"plugin", plugin ? nlohmann::json(*plugin) : nlohmann::json(nullptr)},
                         {"summary", spec.summary}});
     }
     if (options.json) {
@@ -86,10 +105,11 @@ int commandConnectorsList(const GlobalOptions& options) {
     } else {
         std::cout << kinds.text();
     }
-    return kExitOk;
+    return loaded;
 }
 
 int commandConnectorsSpec(const GlobalOptions& options, const std::string& kind) {
+    loadPlugins(options, "spec");  // a refused plug-in is reported; its kind is then unknown
     const auto factory = connector::findConnector(kind);
     if (factory == nullptr) {
         std::cerr << "syncline connectors spec: unknown connector kind '" << kind

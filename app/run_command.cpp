@@ -55,7 +55,12 @@ std::unique_ptr<connector::Connector> makeConnector(const config::Config& config
     if (!config.erp.configured() || factory == nullptr) {
         throw std::runtime_error("the config has no [erp] section: no ERP connector to use");
     }
-    return factory->create(config.erp.settings);
+    auto connector = factory->create(config.erp.settings);
+    if (!connector) {
+        // A plug-in's bug, reported rather than crashed on.
+        throw std::runtime_error("the " + config.erp.connector + " connector's factory made no connector");
+    }
+    return connector;
 }
 
 namespace {

@@ -46,3 +46,38 @@ function(syncline_builtin_connector)
   set_property(GLOBAL APPEND PROPERTY SYNCLINE_CONNECTOR_LIBS ${ARG_LIBRARY})
   set_property(GLOBAL APPEND PROPERTY SYNCLINE_CONNECTOR_FUNCTIONS ${ARG_REGISTER})
 endfunction()
+
+# syncline_plugin_host(target)
+# Lets an executable load connector plug-ins (engine/connector/plugin_loader.h). A plug-in is linked against nothing of
+# the engine: dlopen resolves its references to the connector API (FieldCursor, normalizeField, the registry's types)
+# against the executable, so there is one copy of that code and of the registry. For that the executable
+#  - holds every object of syncline_connector and syncline_model (--whole-archive), not only those it uses itself, and
+#  - exports their symbols, and only theirs (cmake/plugin_api.dynamic-list), from its dynamic symbol table.
+# A plug-in that needs any other engine symbol fails to load with "needs the symbol ...". docs/architecture.md has the
+# trade-off against linking a static copy into each plug-in.
+function(syncline_plugin_host target)
+  target_link_options(${target} PRIVATE
+    "LINKER:--dynamic-list=${PROJECT_SOURCE_DIR}/cmake/plugin_api.dynamic-list"
+    "LINKER:--whole-archive" "$<TARGET_FILE:syncline_connector>" "$<TARGET_FILE:syncline_model>"
+    "LINKER:--no-whole-archive")
+  set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${PROJECT_SOURCE_DIR}/cmake/plugin_api.dynamic-list")
+  target_link_libraries(${target} PRIVATE syncline_connector syncline_model)
+endfunction()
+
+# syncline_plugin(NAME SOURCES ... [LIBS ...] [OUTPUT_DIRECTORY dir])
+# A connector plug-in: a shared library NAME.so in ${PROJECT_BINARY_DIR}/plugins (or OUTPUT_DIRECTORY), loaded by
+# syncline from [erp] plugin_dir. It sees the engine's headers but links none of its libraries (see
+# syncline_plugin_host); LIBS are its own (static libraries built with POSITION_INDEPENDENT_CODE). Its symbols are
+# hidden but for the entry point SYNCLINE_CONNECTOR_PLUGIN defines.
+function(syncline_plugin name)
+  cmake_parse_arguments(ARG "" "OUTPUT_DIRECTORY" "SOURCES;LIBS" ${ARGN})
+  if(NOT ARG_OUTPUT_DIRECTORY)
+    set(ARG_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/plugins)
+  endif()
+  add_library(${name} MODULE ${ARG_SOURCES})
+  set_target_properties(${name} PROPERTIES PREFIX "" LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIRECTORY}
+                                           CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PRIVATE nlohmann_json::nlohmann_json ${ARG_LIBS})
+  syncline_defaults(${name})
+endfunction()

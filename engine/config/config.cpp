@@ -17,6 +17,7 @@
 #include "engine/audit/row_hash.h"
 #include "engine/config/api_tls_section.h"
 #include "engine/config/env_overrides.h"
+#include "engine/config/plugin_section.h"
 #include "engine/config/schedule_section.h"
 #include "engine/config/schema.h"
 #include "engine/config/secret_handover.h"
@@ -102,6 +103,8 @@ class Reader {
     std::vector<KeySpec> erp_keys;
     /// Of those, the *_env and *_file keys of its secrets ("erp.password_env").
     std::vector<std::string> erp_secret_keys;
+    /// erp.connector names no registered kind: its keys cannot be checked (and are not called unknown).
+    bool erp_kind_unknown = false;
 
     void issue(const toml::node* node, const std::string& key, std::string message) {
         ConfigIssue out{file_, 0, 0, key, std::move(message)};
@@ -121,7 +124,9 @@ class Reader {
         for (const auto& [name, node] : table) {
             const std::string key = prefix.empty() ? std::string(name.str()) : prefix + "." + std::string(name.str());
             const KeySpec* spec = findKey(key, erp_keys);
-            if (spec == nullptr) {
+            if (spec == nullptr && erp_kind_unknown && key.rfind("erp.", 0) == 0) {
+                continue;
+            } else if (spec == nullptr) {
                 unknownKey(name.source(), key, prefix, std::string(name.str()));
             } else if (spec->kind == ValueKind::Statements) {
                 checkStatementList(node, key);
@@ -590,14 +595,20 @@ Config loadText(const std::string& path, const std::string& text) {
     const auto overrides = applyEnvOverrides(root, processEnvironment(), absolute, override_issues);
     Reader reader(absolute, root);
     reader.issues = std::move(override_issues);
+    // Plug-in kinds register first, so they are looked up and validated like built-in ones.
+    loadPluginDir(root, absolute, reader.issues);
     // [erp]'s keys are the chosen connector's: look its kind up before checking them.
     std::shared_ptr<const connector::ConnectorFactory> factory;
     if (const auto* erp = root.get("erp"); erp != nullptr && erp->is_table()) {
         const std::string kind = reader.string("erp.connector", "odbc");
         factory = connector::findConnector(kind);
         if (factory == nullptr) {
+            reader.erp_kind_unknown = true;
             reader.issue(reader.node("erp.connector") != nullptr ? reader.node("erp.connector") : erp, "erp.connector",
-                         fmt::format("unknown connector kind '{}'; known: {}", kind, connector::registeredKinds()));
+                         fmt::format("unknown connector kind '{}'; known: {}{}", kind, connector::registeredKinds(),
+                                     reader.node("erp.plugin_dir") == nullptr
+                                         ? " (a plug-in kind needs erp.plugin_dir, the folder of its .so file)"
+                                         : ""));
         } else {
             reader.erp_keys = erpKeys(factory->spec());
             for (const auto& setting : factory->spec().settings) {

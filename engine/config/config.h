@@ -169,6 +169,11 @@ std::string readConfigFile(const std::string& path);
 /// so an edit of the file between two reloads never reaches a run.
 Config loadText(const std::string& path, const std::string& text);
 
+/// Loads the connector plug-ins of the config file at `path` ([erp] plugin_dir) without checking the rest, for commands
+/// that list connector kinds (`connectors list`, `connectors spec`) with or without a valid config. Does nothing when
+/// there is no such file or it does not parse (load() says why). Throws ConfigError naming each plug-in refused.
+void loadConfiguredPlugins(const std::string& path);
+
 /// The starter config written by `syncline init` for an SQLite webstore at `webstore_path`.
 std::string starterConfig(const std::string& webstore_path);
 

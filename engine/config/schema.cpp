@@ -61,6 +61,10 @@ const std::vector<KeySpec>& configSchema() {
         str("erp.connector",
             "connector kind: odbc, or another built-in or plug-in kind (`syncline connectors list`); every other key "
             "of [erp] is that connector's (`syncline connectors spec KIND`)"),
+        connector::kindSetting(ValueKind::Path, "erp.plugin_dir",
+                               "folder of connector plug-ins (files *.so), loaded before erp.connector is looked up, "
+                               "relative to this file's folder; a plug-in that cannot be loaded is a config error "
+                               "(docs/connectors/authoring.md)"),
         integer("erp.login_timeout_s", 1, 600, "seconds to wait for a connection to the ERP (default 10)"),
         integer("erp.query_timeout_s", 1, 86400,
                 "seconds one call to the ERP (a query, a request, a fetch) may take (default 300)"),

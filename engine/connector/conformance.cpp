@@ -26,6 +26,9 @@ struct Read {
 
 Read readAll(Connector& connector, const std::string& stream, const OpenRequest& request) {
     Read out;
+    // A read whose batches move nothing (or that has no batch: an incremental read by file with no new file) leaves
+    // the stream where it was, as the engine sees it (RecordBatch::cursor, nullopt: the position did not move).
+    out.cursor = request.cursor;
     auto session = connector.open(stream, request);
     if (!session) {
         out.error = session.error();
