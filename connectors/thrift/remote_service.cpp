@@ -89,9 +89,10 @@ Error Channel::failureOf(const char* what, std::exception_ptr failure) {
     } catch (const DeadlinePassed&) {
         transport_->close();
         service_->abandon();
+        const bool login = timeout_ != endpoint.call_timeout;
         return {ErrorKind::Transient, "deadline",
-                endpoint.describe() + " did not answer " + call + " within " +
-                    std::to_string(endpoint.call_timeout.count()) + " ms (erp.call_timeout_ms)" +
+                endpoint.describe() + " did not answer " + call + " within " + std::to_string(timeout_.count()) +
+                    (login ? " ms (erp.login_timeout_s)" : " ms (erp.call_timeout_ms)") +
                     (endpoint.command.empty() ? "" : "; its process was killed and starts again at the next call")};
     } catch (const TTransportException& e) {
         transport_->close();
@@ -195,8 +196,10 @@ connector::Result<std::unique_ptr<Channel>> RemoteService::connect(bool configur
         generation = ++generations_;
     }
     auto channel = std::make_unique<Channel>(shared_from_this(), std::move(transport.value()), generation);
+    // Who it is and being configured are quick (configure connects to nothing): they answer within the login timeout.
+    const std::chrono::milliseconds quick = endpoint_.login_timeout;
     auto spec = channel->call<api::Spec>(
-        "spec", [&](Channel::Client& c, api::Spec& out) { c.spec(out, endpoint_.remote_kind); });
+        "spec", [&](Channel::Client& c, api::Spec& out) { c.spec(out, endpoint_.remote_kind); }, quick);
     if (!spec) {
         if (spec.error().kind == ErrorKind::Transient) {
             return spec.error();
@@ -212,7 +215,7 @@ connector::Result<std::unique_ptr<Channel>> RemoteService::connect(bool configur
     }
     if (configure) {
         auto done = channel->call<api::Configured>(
-            "configure", [&](Channel::Client& c, api::Configured& out) { c.configure(out, settings_); });
+            "configure", [&](Channel::Client& c, api::Configured& out) { c.configure(out, settings_); }, quick);
         if (!done) {
             return done.error();
         }

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,16 +51,18 @@ class Channel {
 
     Channel(std::shared_ptr<RemoteService> service, std::shared_ptr<CallTransport> transport, std::uint64_t generation);
 
-    /// Runs `fn(client, out)` as the call `what` (a method name, for messages). Every failure is an Error: the
+    /// Runs `fn(client, out)` as the call `what` (a method name, for messages), within `timeout` (default:
+    /// erp.call_timeout_ms). Every failure is an Error: the
     /// connector's own (ConnectorError), or the connection's (transient: lost, deadline passed, the process died;
     /// config: a frame over erp.max_frame_bytes; fatal: a malformed reply, a method the service does not know).
     template <typename T, typename Fn>
-    connector::Result<T> call(const char* what, Fn&& fn) {
+    connector::Result<T> call(const char* what, Fn&& fn, std::optional<std::chrono::milliseconds> timeout = {}) {
         std::lock_guard lock(mutex_);
         if (!transport_->isOpen()) {
             return brokenError(what);
         }
-        transport_->setDeadline(CallTransport::Clock::now() + callTimeout());
+        timeout_ = timeout.value_or(callTimeout());
+        transport_->setDeadline(CallTransport::Clock::now() + timeout_);
         try {
             T out{};
             fn(*client_, out);
@@ -86,6 +89,7 @@ class Channel {
     std::shared_ptr<apache::thrift::protocol::TBinaryProtocolT<CallTransport>> protocol_;
     std::unique_ptr<Client> client_;
     const std::uint64_t generation_;
+    std::chrono::milliseconds timeout_{0};  ///< of the call in flight, for its message
 };
 
 /// A connector service, reached at an endpoint: the child process (started on the first connection, started again

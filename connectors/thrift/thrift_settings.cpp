@@ -71,8 +71,10 @@ RemoteCheck askService(const Settings& settings) {
         unavailable(channel.error());
         return out;
     }
+    // Pure, like spec(): within the login timeout, so a hung service holds check-config seconds, not minutes.
     auto checked = channel.value()->call<api::CheckResult>(
-        "checkSettings", [&](Channel::Client& c, api::CheckResult& result) { c.checkSettings(result, wire); });
+        "checkSettings", [&](Channel::Client& c, api::CheckResult& result) { c.checkSettings(result, wire); },
+        endpoint.login_timeout);
     if (!checked) {
         unavailable(checked.error());
         return out;

@@ -146,6 +146,16 @@ TEST(ThriftFault, SpecThatDoesNotParseOrSpeaksAnotherVersionIsRefused) {
     EXPECT_EQ(run.exit_code, 78) << run.err;
 }
 
+// A connector that never says who it is holds check-config for erp.login_timeout_s, not for a query's timeout.
+TEST(ThriftFault, ConnectorThatNeverAnswersItsSpecIsRefusedWithinTheLoginTimeout) {
+    CsvShop shop("thrift-hang-spec", 5);
+    const auto r = testing::runSyncline(
+        shop.config("hang", testing::faultyCatalogCommand({"--hang-spec"}), 10, "login_timeout_s = 2\n"),
+        {"check-config"});
+    EXPECT_EQ(r.exit_code, 78) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("did not answer spec() within 2000 ms (erp.login_timeout_s)"));
+}
+
 // Field names become webstore column names: a connector that names another field is refused, and nothing it sent
 // reaches the webstore's SQL.
 TEST(ThriftFault, FieldsThatAreNoCanonicalFieldsAreRefused) {

@@ -7,6 +7,7 @@ fault tests of the thrift connector kind (tests/integration/thrift_connector_tes
 --pause-after-batches N  after N batches of a read, write our pid to --marker and sleep (hung; killed by the test)
 --api-version N          say this protocol version in the spec
 --garbage-spec           send a spec without its required fields (it does not parse)
+--hang-spec              never answer spec()
 --bad-field NAME         rename the first field of every read to NAME
 --say TEXT               write TEXT to stderr when started
 --dump FILE              at configure(), write our environment, argv and the secrets we were handed to FILE (JSON)
@@ -24,6 +25,7 @@ parser.add_argument("--pause-after-batches", type=int)
 parser.add_argument("--marker")
 parser.add_argument("--api-version", type=int)
 parser.add_argument("--garbage-spec", action="store_true")
+parser.add_argument("--hang-spec", action="store_true")
 parser.add_argument("--bad-field")
 parser.add_argument("--say")
 parser.add_argument("--dump")
@@ -59,6 +61,8 @@ class FaultyCatalog(CatalogCsv):
 
 class _FaultySpecHandler(syncline_connector._Handler):
     def spec(self, kind):
+        if faults.hang_spec:
+            time.sleep(3600)
         spec = super().spec(kind)
         if faults.api_version is not None:
             spec.api_version = faults.api_version
