@@ -152,8 +152,7 @@ int commandCheckConfig(const GlobalOptions& options, const std::string& file) {
                       << "\n";
         } else {
             std::cout << config.path << ": OK (webstore " << config.webstore.describe() << ", ERP "
-                      << (!config.erp.configured() ? std::string("not configured") : describeErp(config.erp))
-                      << ")\n";
+                      << (!config.erp.configured() ? std::string("not configured") : describeErp(config.erp)) << ")\n";
         }
         return kExitOk;
     } catch (const config::ConfigError& e) {

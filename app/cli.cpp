@@ -132,6 +132,14 @@ int runCli(int argc, char** argv) {
     auto* connectors_spec = connectors_cmd->add_subcommand("spec", "the settings of a connector kind");
     connectors_spec->add_option("kind", spec_kind, "the kind, e.g. odbc")->required();
     connectors_spec->callback([&] { action = [&] { return commandConnectorsSpec(options, spec_kind); }; });
+    ConformanceRunOptions conformance;
+    auto* connectors_conformance = connectors_cmd->add_subcommand(
+        "conformance", "run the checks every connector must pass against the configured one (read-only by default)");
+    connectors_conformance->add_flag("--allow-writes", conformance.allow_writes,
+                                     "also push one test order into the ERP (a test company!) and find it again");
+    connectors_conformance->add_option("--stream", conformance.stream, "only this stream's read checks");
+    connectors_conformance->callback(
+        [&] { action = [&] { return commandConnectorsConformance(options, conformance); }; });
     std::optional<std::string> discover_stream;
     auto* connectors_discover = connectors_cmd->add_subcommand(
         "discover", "list the ERP's tables and columns and suggest an [erp.streams.*] mapping");

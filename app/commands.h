@@ -60,6 +60,13 @@ int commandConnectorsTest(const GlobalOptions& options, const ConnectorsTestOpti
 int commandConnectorsList(const GlobalOptions& options);
 /// `connectors spec KIND`: the kind's settings (keys, types, defaults, help). Exit 0, 64 an unknown kind.
 int commandConnectorsSpec(const GlobalOptions& options, const std::string& kind);
+struct ConformanceRunOptions {
+    bool allow_writes = false;  ///< --allow-writes: also push one test order
+    std::optional<std::string> stream;
+};
+/// `connectors conformance`: the checks every connector must pass, against the configured one, as a pass/fail table.
+/// Exit 0 all passed (or skipped), 1 a check failed, 78 no [erp].
+int commandConnectorsConformance(const GlobalOptions& options, const ConformanceRunOptions& run);
 /// `connectors discover [--stream S]`: the source's tables and columns and a suggested mapping as TOML.
 int commandConnectorsDiscover(const GlobalOptions& options, const std::optional<std::string>& stream);
 
@@ -158,6 +165,5 @@ int commandOrderStatus(const GlobalOptions& options, const config::Config& confi
 /// processes, retries transient failures, resumes runs of dead nodes, reloads the config on SIGHUP and stops on
 /// SIGTERM within [engine] shutdown_timeout_s. Exit 0 after SIGTERM, 69 when another daemon has the SQLite webstore.
 int commandServe(const GlobalOptions& options);
-
 
 }  // namespace syncline::app

@@ -9,6 +9,7 @@
 #include "app/commands.h"
 #include "app/exit_codes.h"
 #include "app/output.h"
+#include "engine/connector/conformance.h"
 #include "engine/connector/registry.h"
 
 namespace syncline::app {
@@ -32,8 +33,12 @@ std::string capabilitiesOf(const connector::Capabilities& c) {
 }
 
 nlohmann::json capabilitiesJson(const connector::Capabilities& c) {
-    return {{"full", c.full},           {"incremental", c.incremental}, {"push_orders", c.push_orders},
-            {"order_status", c.order_status}, {"live_price", c.live_price},   {"discover", c.discover}};
+    return {{"full", c.full},
+            {"incremental", c.incremental},
+            {"push_orders", c.push_orders},
+            {"order_status", c.order_status},
+            {"live_price", c.live_price},
+            {"discover", c.discover}};
 }
 
 int failed(const GlobalOptions& options, const char* command, const connector::Error& error) {
@@ -107,7 +112,9 @@ int commandConnectorsSpec(const GlobalOptions& options, const std::string& kind)
         const std::string key = "erp." + s.path + (s.kind == connector::SettingKind::Secret ? "_env | _file" : "");
         keys.add({key, type, s.default_value ? nlohmann::json(*s.default_value) : nlohmann::json(nullptr),
                   s.required ? "yes" : "", s.help});
-        nlohmann::json k = {{"key", "erp." + s.path}, {"type", connector::toString(s.kind)}, {"help", s.help},
+        nlohmann::json k = {{"key", "erp." + s.path},
+                            {"type", connector::toString(s.kind)},
+                            {"help", s.help},
                             {"required", s.required}};
         if (!s.allowed.empty()) {
             k["allowed"] = s.allowed;
@@ -174,11 +181,13 @@ int commandConnectorsTest(const GlobalOptions& options, const ConnectorsTestOpti
     }
     Listing streams({"stream", "ok", "detail"});
     bool streams_ok = true;
+    std::vector<connector::StreamCheck> stream_checks;
     if (test.streams) {
-        for (const auto& check : connector->checkStreams()) {
+        stream_checks = connector->checkStreams();
+        for (const auto& check : stream_checks) {
             streams_ok = streams_ok && !check.error;
-            streams.add({check.stream, check.error ? "FAILED" : "ok",
-                         check.error ? check.error->describe() : check.detail});
+            streams.add(
+                {check.stream, check.error ? "FAILED" : "ok", check.error ? check.error->describe() : check.detail});
         }
     }
     if (options.json) {
@@ -194,13 +203,18 @@ int commandConnectorsTest(const GlobalOptions& options, const ConnectorsTestOpti
         }
         std::cout << out.dump(2) << "\n";
     } else {
-        std::cout << "ERP reachable (" << connector->kind() << " connector): " << described.value()
-                  << ", connected in " << connect_ms << " ms\n";
+        std::cout << "ERP reachable (" << connector->kind() << " connector): " << described.value() << ", connected in "
+                  << connect_ms << " ms\n";
         if (test.tables) {
             std::cout << "\n" << tables.text();
         }
         if (test.streams) {
             std::cout << "\n" << streams.text();
+            for (const auto& check : stream_checks) {
+                if (check.error) {  // in full: the table cuts long cells
+                    std::cout << "\n" << check.stream << ": " << check.error->describe() << "\n";
+                }
+            }
         }
     }
     if (!streams_ok) {
@@ -247,7 +261,8 @@ int commandConnectorsDiscover(const GlobalOptions& options, const std::optional<
         }
     }
     if (discovery.suggestions.empty()) {
-        std::cout << "\nNo table matched a stream's fields by name; map the columns by hand (docs/connectors/odbc.md).\n";
+        std::cout
+            << "\nNo table matched a stream's fields by name; map the columns by hand (docs/connectors/odbc.md).\n";
     } else {
         std::cout << "\n# Suggested mapping: check each column, then paste into the config.\n";
         for (const auto& [s, toml] : discovery.suggestions) {
@@ -255,6 +270,45 @@ int commandConnectorsDiscover(const GlobalOptions& options, const std::optional<
         }
     }
     return kExitOk;
+}
+
+int commandConnectorsConformance(const GlobalOptions& options, const ConformanceRunOptions& run) {
+    const auto config = loadConfig(options);
+    if (!config.erp.configured()) {
+        std::cerr << "syncline connectors conformance: no [erp] section in " << config.path << "\n";
+        return kExitConfig;
+    }
+    connector::ConformanceOptions checks_options;
+    checks_options.allow_writes = run.allow_writes;
+    checks_options.stream = run.stream;
+    const auto factory = connector::findConnector(config.erp.connector);
+    const auto checks = connector::runConformance(*factory, config.erp.settings, checks_options);
+    Listing table({"check", "stream", "result", "detail"});
+    std::size_t failed_checks = 0;
+    for (const auto& c : checks) {
+        failed_checks += c.outcome == connector::ConformanceCheck::Outcome::Fail ? 1 : 0;
+        table.add({c.name, c.stream.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.stream),
+                   connector::toString(c.outcome), c.detail});
+    }
+    if (options.json) {
+        std::cout << nlohmann::json{{"connector", config.erp.connector},
+                                    {"passed", failed_checks == 0},
+                                    {"checks", table.json()}}
+                         .dump(2)
+                  << "\n";
+    } else {
+        std::cout << table.text();
+        for (const auto& c : checks) {
+            if (c.outcome == connector::ConformanceCheck::Outcome::Fail) {  // in full: the table cuts long cells
+                std::cout << "\nFAIL " << c.name << (c.stream.empty() ? "" : " (" + c.stream + ")") << ": " << c.detail
+                          << "\n";
+            }
+        }
+        std::cout << "\n"
+                  << (failed_checks == 0 ? "conformance: passed" : "conformance: FAILED") << " (" << checks.size()
+                  << " checks, " << failed_checks << " failed)\n";
+    }
+    return failed_checks == 0 ? kExitOk : kExitChecksFailed;
 }
 
 }  // namespace syncline::app

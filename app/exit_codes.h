@@ -7,6 +7,7 @@ namespace syncline::app {
 /// Process exit codes, after sysexits.h, so scripts and systemd can tell failures apart.
 enum ExitCode : int {
     kExitOk = 0,
+    kExitChecksFailed = 1,  ///< `connectors conformance`: a check failed (a test tool's convention)
     kExitUsage = 64,        ///< bad command line
     kExitData = 65,         ///< bad input data (rejected records, a malformed import file)
     kExitNoInput = 66,      ///< an input file does not exist or cannot be read

@@ -9,7 +9,6 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands.h"
-#include "app/commands.h"
 
 namespace syncline::app {
 

@@ -7,8 +7,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "engine/connector/connector.h"
 #include "engine/config/config.h"
+#include "engine/connector/connector.h"
 
 namespace syncline::app {
 

@@ -9,8 +9,8 @@
 #include "app/job_lease.h"
 #include "app/progress.h"
 #include "app/run_watchdog.h"
-#include "engine/connector/registry.h"
 #include "engine/audit/audit_log.h"
+#include "engine/connector/registry.h"
 #include "engine/store/transaction.h"
 #include "jobs/pull_jobs.h"
 

@@ -28,10 +28,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "connectors/builtin.h"
 #include "connectors/odbc/batch_reader.h"
 #include "connectors/odbc/connection.h"
 #include "connectors/odbc/connection_string.h"
-#include "connectors/builtin.h"
 #include "connectors/odbc/odbc_error.h"
 #include "connectors/odbc/odbc_settings.h"
 #include "connectors/odbc/streaming_attributes.h"

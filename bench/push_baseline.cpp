@@ -40,14 +40,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include "connectors/builtin.h"
 #include "connectors/odbc/connection.h"
 #include "connectors/odbc/connection_string.h"
 #include "connectors/odbc/named_parameters.h"
 #include "connectors/odbc/odbc_error.h"
+#include "connectors/odbc/odbc_settings.h"
 #include "connectors/odbc/order_export.h"
 #include "connectors/odbc/statement.h"
-#include "connectors/builtin.h"
-#include "connectors/odbc/odbc_settings.h"
 #include "engine/config/config.h"
 #include "engine/model/decimal.h"
 #include "engine/model/records.h"

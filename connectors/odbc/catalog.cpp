@@ -67,10 +67,10 @@ std::vector<ColumnInfo> listColumns(Connection& connection, const TableInfo& tab
     Statement statement(connection);
     std::string schema = table.schema;
     std::string name = table.name;
-    detail::check(SQLColumns(statement.handle(), nullptr, 0,
-                             schema.empty() ? nullptr : reinterpret_cast<SQLCHAR*>(schema.data()),
-                             schema.empty() ? 0 : SQL_NTS, reinterpret_cast<SQLCHAR*>(name.data()), SQL_NTS, nullptr, 0),
-                  SQL_HANDLE_STMT, statement.handle(), "SQLColumns", connection.secrets());
+    detail::check(
+        SQLColumns(statement.handle(), nullptr, 0, schema.empty() ? nullptr : reinterpret_cast<SQLCHAR*>(schema.data()),
+                   schema.empty() ? 0 : SQL_NTS, reinterpret_cast<SQLCHAR*>(name.data()), SQL_NTS, nullptr, 0),
+        SQL_HANDLE_STMT, statement.handle(), "SQLColumns", connection.secrets());
     // Result columns: TABLE_CAT, TABLE_SCHEM, TABLE_NAME, COLUMN_NAME (4), DATA_TYPE, TYPE_NAME (6), COLUMN_SIZE (7),
     // BUFFER_LENGTH, DECIMAL_DIGITS (9), NUM_PREC_RADIX, NULLABLE (11); read in increasing order.
     std::vector<ColumnInfo> columns;

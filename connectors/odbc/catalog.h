@@ -37,8 +37,9 @@ struct ColumnInfo {
 /// (some drivers ask the server). Throws OdbcError.
 ConnectionInfo describe(Connection& connection);
 
-/// The tables (SQLTables, type TABLE, and VIEW when asked) the connection's user can see, in the driver's order (schema, name), without
-/// PostgreSQL's pg_catalog and information_schema. The connection's thread; blocks on the server. Throws OdbcError.
+/// The tables (SQLTables, type TABLE, and VIEW when asked) the connection's user can see, in the driver's order
+/// (schema, name), without PostgreSQL's pg_catalog and information_schema. The connection's thread; blocks on the
+/// server. Throws OdbcError.
 std::vector<TableInfo> listTables(Connection& connection, bool with_views = false);
 
 /// The columns of `table` in their order (SQLColumns). The connection's thread; blocks on the server. Throws OdbcError.

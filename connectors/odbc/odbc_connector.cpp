@@ -84,8 +84,8 @@ Result<std::unique_ptr<connector::PullSession>> OdbcConnector::open(const std::s
         query.request = request;
         const auto cursor = std::find_if(it->fields.begin(), it->fields.end(),
                                          [&](const connector::FieldMapping& m) { return m.field == it->cursor_field; });
-        const auto from = cursor == it->fields.end() ? std::nullopt
-                                                     : connector::FieldCursor::startOf(cursor->type, request);
+        const auto from =
+            cursor == it->fields.end() ? std::nullopt : connector::FieldCursor::startOf(cursor->type, request);
         const bool incremental =
             request.mode == connector::PullMode::Incremental && !it->incremental_query.empty() && from.has_value();
         query.sql = incremental ? it->incremental_query : it->query;

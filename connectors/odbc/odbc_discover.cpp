@@ -41,9 +41,9 @@ std::string selectOf(const connector::SuggestedMapping& mapping, const std::stri
         columns += (columns.empty() ? "" : ", ") + quoteIdentifier(column, quote);
     }
     const auto dot = mapping.resource.find('.');
-    const TableInfo table = dot == std::string::npos ? TableInfo{"", mapping.resource}
-                                                     : TableInfo{mapping.resource.substr(0, dot),
-                                                                 mapping.resource.substr(dot + 1)};
+    const TableInfo table = dot == std::string::npos
+                                ? TableInfo{"", mapping.resource}
+                                : TableInfo{mapping.resource.substr(0, dot), mapping.resource.substr(dot + 1)};
     return "SELECT " + columns + " FROM " + qualifiedName(table, quote);
 }
 

@@ -369,7 +369,8 @@ void readWebstore(Reader& r, Config& config) {
     }
     config.webstore_password = r.secret("webstore");
     ws.password = config.webstore_password.reveal();
-    const std::string key = r.node("webstore.password_env") != nullptr ? "webstore.password_env" : "webstore.password_file";
+    const std::string key =
+        r.node("webstore.password_env") != nullptr ? "webstore.password_env" : "webstore.password_file";
     if (ws.password.find_first_of("\r\n") != std::string::npos) {
         r.issue(r.node(key), key, "the password holds a line break, which libpq cannot take");
     }
@@ -392,8 +393,8 @@ nlohmann::json settingsJson(Reader& r, const toml::node& node, const std::string
             const std::string child_key = key + "." + std::string(name.str());
             const KeySpec* spec = findKey(child_key, r.erp_keys);
             const bool engine_key = spec != nullptr && findKey(child_key) == spec;
-            const bool secret_name = std::find(r.erp_secret_keys.begin(), r.erp_secret_keys.end(), child_key) !=
-                                     r.erp_secret_keys.end();
+            const bool secret_name =
+                std::find(r.erp_secret_keys.begin(), r.erp_secret_keys.end(), child_key) != r.erp_secret_keys.end();
             if (engine_key || secret_name) {
                 continue;
             }

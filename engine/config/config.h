@@ -46,8 +46,8 @@ struct ErpConfig {
     std::string connector;  ///< the kind ("odbc"); empty: the config has no [erp]
     int login_timeout_s = 10;
     int query_timeout_s = 300;
-    connector::Settings settings;             ///< the connector's own keys, secrets resolved; never logged
-    connector::ConfiguredFeatures features;   ///< the streams it reads, whether it pushes orders, ...
+    connector::Settings settings;            ///< the connector's own keys, secrets resolved; never logged
+    connector::ConfiguredFeatures features;  ///< the streams it reads, whether it pushes orders, ...
 
     bool configured() const { return !connector.empty(); }
     /// Whether [erp] configures `stream`.

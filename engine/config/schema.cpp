@@ -181,9 +181,8 @@ std::vector<KeySpec> erpKeys(const connector::ConnectorSpec& connector) {
     std::vector<KeySpec> out;
     for (const auto& setting : connector.settings) {
         if (setting.kind == ValueKind::Secret) {
-            out.push_back(str("erp." + setting.path + "_env",
-                              "name of the environment variable holding " + setting.help + " (or " + setting.path +
-                                  "_file)"));
+            out.push_back(str("erp." + setting.path + "_env", "name of the environment variable holding " +
+                                                                  setting.help + " (or " + setting.path + "_file)"));
             out.push_back(str("erp." + setting.path + "_file", "file holding " + setting.help + " (first line)"));
             continue;
         }

@@ -1,6 +1,5 @@
 #include "engine/connector/error.h"
 
-
 namespace syncline::connector {
 
 std::string_view toString(ErrorKind kind) {

@@ -27,9 +27,9 @@ struct Capabilities {
 /// A connector kind's self-description: `syncline connectors list` and `connectors spec` print it, and the engine
 /// checks the [erp] section against `settings` before the factory sees it.
 struct ConnectorSpec {
-    std::string kind;     ///< what erp.connector names: "odbc"
-    std::string version;  ///< the connector's own version ("1.0.0")
-    std::string summary;  ///< one line
+    std::string kind;                  ///< what erp.connector names: "odbc"
+    std::string version;               ///< the connector's own version ("1.0.0")
+    std::string summary;               ///< one line
     std::vector<std::string> streams;  ///< the streams it can serve
     Capabilities capabilities;
     /// Its keys of the [erp] section, paths relative to it. The engine's own [erp] keys (connector, plugin_dir,

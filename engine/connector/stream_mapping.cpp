@@ -186,13 +186,13 @@ const std::vector<std::string>& synonyms(const std::string& field) {
         {"sku", {"itemcode", "itemno", "itemnumber", "productnumber", "productcode", "articleno", "partno"}},
         {"name", {"itemname", "productname", "description1", "customername", "cardname"}},
         {"description", {"longdescription", "itemdescription", "notes"}},
-        {"unit", {"uom", "unitofmeasure", "salesunit", "unitcode"}},
+        {"unit", {"uom", "salesuom", "unitofmeasure", "salesunit", "unitcode"}},
         {"list_price", {"listprice", "price", "salesprice", "baseprice"}},
-        {"currency", {"currencycode", "curr", "currencyid"}},
-        {"active", {"isactive", "enabled", "validfor"}},
+        {"currency", {"currencycode", "curr", "pricecurr", "currencyid"}},
+        {"active", {"isactive", "activeflag", "enabled", "validfor"}},
         {"erp_modified", {"modifieddate", "updatedat", "lastmodified", "changedat", "writedate", "updatedate"}},
         {"warehouse", {"whscode", "warehousecode", "location", "locationcode"}},
-        {"quantity", {"onhand", "qty", "qtyonhand", "instock"}},
+        {"quantity", {"onhand", "onhandqty", "qty", "qtyonhand", "instock"}},
         {"code", {"customercode", "cardcode", "customerno", "accountnumber", "customerid"}},
         {"customer_group", {"groupcode", "customergroup", "pricegroup"}},
         {"price_list", {"pricelist", "listnum", "pricelistcode"}},
@@ -242,7 +242,8 @@ std::optional<SuggestedMapping> suggestMapping(const std::string& stream,
         }
         const bool any_required = std::any_of(m.fields.begin(), m.fields.end(), [&](const auto& f) {
             const auto& spec = streamFields(stream);
-            return std::any_of(spec.begin(), spec.end(), [&](const auto& s) { return s.name == f.first && s.required; });
+            return std::any_of(spec.begin(), spec.end(),
+                               [&](const auto& s) { return s.name == f.first && s.required; });
         });
         if (any_required && score > best_score) {
             best_score = score;

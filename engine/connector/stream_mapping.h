@@ -33,7 +33,7 @@ struct SuggestedMapping {
     std::string stream;
     std::string resource;
     std::vector<std::pair<std::string, std::string>> fields;  ///< (field, column), in the stream's field order
-    std::vector<std::string> unmatched_required;               ///< required fields no column matched
+    std::vector<std::string> unmatched_required;              ///< required fields no column matched
 };
 
 /// The resource whose columns match most of `stream`'s fields (names compared without case, '_' and spaces, with a

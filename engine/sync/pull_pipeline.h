@@ -15,8 +15,8 @@
 namespace syncline::sync {
 
 struct PullOptions {
-    std::string job;           ///< job name for job_runs ("catalog")
-    std::string node;          ///< this engine node
+    std::string job;   ///< job name for job_runs ("catalog")
+    std::string node;  ///< this engine node
     connector::PullMode mode = connector::PullMode::Incremental;
     bool dry_run = false;
     int overlap_seconds = 300;

@@ -326,7 +326,8 @@ std::optional<std::string> PullRun::olderThanStored(const std::vector<std::optio
     const std::string& stored = *cur[modified_index_];
     // Older by more than the overlap window: an ERP on local time repeats an hour when daylight saving ends,
     // so a real later edit may carry a slightly earlier time.
-    if (incoming >= connector::minusSeconds(stored, options_.overlap_seconds) || (modified_cap_ && stored > *modified_cap_)) {
+    if (incoming >= connector::minusSeconds(stored, options_.overlap_seconds) ||
+        (modified_cap_ && stored > *modified_cap_)) {
         return std::nullopt;
     }
     return "the row is older than the webstore's (erp_modified " + incoming + " is before the stored " + stored +

@@ -47,7 +47,7 @@ class PullRun {
         std::vector<std::size_t> order;                 ///< indexes into keys, in key order
         std::vector<std::string> insert_changes;        ///< per key, the audit changes of an insert (first loads only)
         std::vector<std::optional<std::string>> bases;  ///< per key, the base of an insert (first loads only)
-        std::int64_t future = 0;  ///< rows whose cursor value lies beyond the cap
+        std::int64_t future = 0;                        ///< rows whose cursor value lies beyond the cap
         std::optional<std::pair<std::string, std::string>> first_future;
     };
 

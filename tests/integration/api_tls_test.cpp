@@ -30,6 +30,7 @@
 #include <thrift/transport/TSocket.h>
 #include <nlohmann/json.hpp>
 
+#include "connectors/builtin.h"
 #include "app/auth_failures.h"
 #include "app/http_api.h"
 #include "app/pricing_service.h"
@@ -44,6 +45,9 @@
 
 namespace syncline {
 namespace {
+
+// config::load looks [erp] connector kinds up in the registry, as `syncline` does.
+const bool kConnectorsRegistered = (connectors::registerBuiltinConnectors(), true);
 
 namespace api = syncline::thrift_api;
 namespace fs = std::filesystem;

@@ -62,7 +62,6 @@ class ConflictAuditTest : public ::testing::TestWithParam<store::Backend> {
         sync::PullOptions options;
         options.job = "catalog";
         options.node = "test";
-        options.cursor_field = "erp_modified";
         options.mode = full ? connector::PullMode::Full : connector::PullMode::Incremental;
         options.overlap_seconds = 0;
         options.max_deactivate_percent = 100;

@@ -20,6 +20,7 @@
 #include <thrift/transport/TSocket.h>
 #include <nlohmann/json.hpp>
 
+#include "connectors/builtin.h"
 #include "app/auth_failures.h"
 #include "app/live_prices.h"
 #include "app/pricing_service.h"
@@ -35,6 +36,9 @@
 
 namespace syncline {
 namespace {
+
+// config::load looks [erp] connector kinds up in the registry, as `syncline` does.
+const bool kConnectorsRegistered = (connectors::registerBuiltinConnectors(), true);
 
 namespace api = syncline::thrift_api;
 using apache::thrift::protocol::TBinaryProtocol;
@@ -553,7 +557,7 @@ TEST_F(PricingApi, ASighupWithANewTokenRestartsTheApisAndOneWithoutLeavesThemRun
     EXPECT_THAT(end.err, ::testing::Not(HasSubstr("second-token")));
 }
 
-// Live mode against the demo ERP through sqliteodbc: a table of the ERP's "live" prices, read by [pricing.live] query.
+// Live mode against the demo ERP through sqliteodbc: a table of the ERP's "live" prices, read by [erp.live_price] query.
 class LiveMode : public PricingApi {
   protected:
     static void SetUpTestSuite() {
@@ -561,15 +565,15 @@ class LiveMode : public PricingApi {
         demo_->erp.sql().execute("CREATE TABLE LIVEP (CardCode TEXT, ItemCode TEXT, Price TEXT, Currency TEXT)");
     }
 
-    // The service with live mode on, configured as an admin would: the test's config plus [pricing.live].
+    // The service with live mode on, configured as an admin would: the test's config plus [erp.live_price].
     std::unique_ptr<app::PricingService> service(const std::string& query, int timeout_ms) {
         const auto path = (demo_->dir.path() / "live.toml").string();
         std::ifstream in(demo_->config);
         std::stringstream text;
         text << in.rdbuf();
         nlohmann::json quoted = query;  // a TOML basic string is written like a JSON string
-        std::ofstream(path) << text.str() << "\n[pricing.live]\nquery = " << quoted.dump()
-                            << "\ntimeout_ms = " << timeout_ms << "\ncache_ttl_s = 60\n";
+        std::ofstream(path) << text.str() << "\n[erp.live_price]\nquery = " << quoted.dump()
+                            << "\n[pricing.live]\ntimeout_ms = " << timeout_ms << "\ncache_ttl_s = 60\n";
         const auto config = config::load(path);
         return std::make_unique<app::PricingService>(settings(), 93600, 20, app::makeLivePrices(config));
     }

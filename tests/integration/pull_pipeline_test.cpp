@@ -72,7 +72,6 @@ class PullPipelineTest : public ::testing::TestWithParam<store::Backend> {
         sync::PullOptions options;
         options.job = "catalog";
         options.node = "test";
-        options.cursor_field = "erp_modified";
         options.mode = full ? PullMode::Full : PullMode::Incremental;
         options.dry_run = dry_run;
         options.overlap_seconds = 60;
@@ -206,7 +205,6 @@ TEST_P(PullPipelineTest, StockKeyedBySkuAndWarehousePagesAndDeactivatesByBothCol
     sync::PullOptions options;
     options.job = "stock";
     options.node = "test";
-    options.cursor_field = "erp_modified";
     options.mode = PullMode::Full;
     ASSERT_EQ(sync::PullPipeline(*store_, erp, entity).run(options).counts.applied, 6);
 

@@ -160,7 +160,6 @@ void pullAndCheck(const std::string& job_name) {
     sync::PullOptions options;
     options.job = job_name;
     options.node = "test";
-    options.cursor_field = "erp_modified";
     options.mode = connector::PullMode::Full;
     // Twice: the second pull updates rows the first inserted.
     for (int round = 0; round < 2; ++round) {
@@ -209,7 +208,6 @@ TEST(StoreFormTest, ChecksApplyAgainAfterAPullAndIntegrityCheckSeesABrokenRow) {
     sync::PullOptions options;
     options.job = "catalog";
     options.node = "test";
-    options.cursor_field = "erp_modified";
     const auto result = sync::PullPipeline(*store, erp, jobs::findPullJob("catalog")->entity).run(options);
     ASSERT_EQ(result.status, "succeeded");
     std::string price;

@@ -69,7 +69,7 @@ std::size_t arrayFetch(const std::string& connection_string, std::size_t batch_s
 
 std::size_t pullSession(const std::string& connection_string, int batch_size) {
     using connector::FieldType;
-    connector::StreamConfig stream;
+    OdbcStream stream;
     stream.stream = "price_rules";
     stream.query = kQuery;
     stream.batch_size = batch_size;
@@ -79,7 +79,7 @@ std::size_t pullSession(const std::string& connection_string, int batch_size) {
                      {"currency", "Currency", FieldType::Code, "", std::nullopt},
                      {"erp_modified", "ModifiedDate", FieldType::Timestamp, "", std::nullopt}};
     odbc::OdbcConnector connector({connection_string, std::chrono::seconds(15), std::chrono::seconds(0), {stream}});
-    auto session = connector.open("price_rules", connector::PullMode::Full, std::nullopt);
+    auto session = connector.open("price_rules", connector::OpenRequest{});
     if (!session.ok()) {
         std::fprintf(stderr, "open: %s\n", session.error().describe().c_str());
         std::exit(1);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "connectors/odbc/connection_string.h"
+#include "connectors/odbc/odbc_connector.h"
 #include "engine/connector/stream_config.h"
 #include "tests/support/process.h"
 #include "tests/support/test_env.h"
@@ -74,9 +75,9 @@ class ErpDatabase {
 };
 
 /// The products stream of the demo ERP as an admin would configure it.
-inline connector::StreamConfig productsStream(int batch_size) {
+inline OdbcStream productsStream(int batch_size) {
     using connector::FieldType;
-    connector::StreamConfig stream;
+    OdbcStream stream;
     stream.stream = "products";
     const std::string select =
         "SELECT ItemCode, ItemName, SalesUom, ListPrice, PriceCurr, ActiveFlag, ModifiedDate FROM ITMS";

@@ -55,6 +55,13 @@ std::string lower(std::string text) {
     return text;
 }
 
+connector::OpenRequest openRequest(PullMode mode, const std::optional<std::string>& cursor) {
+    connector::OpenRequest request;
+    request.mode = mode;
+    request.cursor = cursor;
+    return request;
+}
+
 // Everything a session delivers, batch by batch.
 struct Pulled {
     std::vector<Row> rows;
@@ -81,22 +88,24 @@ Pulled pullAll(connector::PullSession& session) {
         out.batch_sizes.push_back(batch.size());
         out.rows.insert(out.rows.end(), batch.rows.begin(), batch.rows.end());
         out.raw.insert(out.raw.end(), batch.raw.begin(), batch.raw.end());
-        out.row_errors.insert(out.row_errors.end(), batch.row_errors.begin(), batch.row_errors.end());
+        for (const auto& error : batch.row_errors) {
+            out.row_errors.push_back(error.describe());
+        }
     }
 }
 
 class OdbcConnectorTest : public ::testing::TestWithParam<Backend> {
   protected:
-    OdbcConnector connector(std::vector<connector::StreamConfig> streams) const {
+    OdbcConnector connector(std::vector<OdbcStream> streams) const {
         return OdbcConnector(
             {erp_.connectionString(), std::chrono::seconds(10), std::chrono::seconds(60), std::move(streams)});
     }
 
     // Opens `stream` and reads all of it; a test failure when open() fails.
-    Pulled pull(const connector::StreamConfig& stream, PullMode mode = PullMode::Full,
+    Pulled pull(const OdbcStream& stream, PullMode mode = PullMode::Full,
                 const std::optional<std::string>& watermark = std::nullopt) const {
         auto odbc = connector({stream});
-        auto session = odbc.open(stream.stream, mode, watermark);
+        auto session = odbc.open(stream.stream, openRequest(mode, watermark));
         if (!session.ok()) {
             ADD_FAILURE() << session.error().describe();
             return {};
@@ -135,7 +144,7 @@ TEST_P(OdbcConnectorTest, PullsEveryProductNormalizedInBatches) {
     auto odbc = connector({stream});
     EXPECT_EQ(odbc.kind(), "odbc");
     EXPECT_EQ(odbc.streams(), std::vector<std::string>{"products"});
-    auto session = odbc.open("products", PullMode::Full, std::nullopt);
+    auto session = odbc.open("products", openRequest(PullMode::Full, std::nullopt));
     ASSERT_TRUE(session.ok()) << session.error().describe();
     EXPECT_EQ(session.value()->fields(),
               (std::vector<std::string>{"sku", "name", "unit", "list_price", "currency", "active", "erp_modified"}));
@@ -211,7 +220,7 @@ TEST_P(OdbcConnectorTest, UnknownColumnIsAConfigErrorNamingItAndTheResultColumns
     erp_.generate(10);
     auto stream = testing::productsStream(100);
     stream.fields.push_back({"description", "ItemColour", FieldType::Text, "", std::nullopt});
-    auto session = connector({stream}).open("products", PullMode::Full, std::nullopt);
+    auto session = connector({stream}).open("products", openRequest(PullMode::Full, std::nullopt));
     ASSERT_FALSE(session.ok());
     EXPECT_EQ(session.error().kind, ErrorKind::Config);
     const std::string message = lower(session.error().message);
@@ -225,19 +234,19 @@ TEST_P(OdbcConnectorTest, ConfigMistakesAreConfigErrors) {
     erp_.generate(10);
     auto stream = testing::productsStream(100);
     auto odbc = connector({stream});
-    auto session = odbc.open("stock", PullMode::Full, std::nullopt);
+    auto session = odbc.open("stock", openRequest(PullMode::Full, std::nullopt));
     ASSERT_FALSE(session.ok());
     EXPECT_EQ(session.error().kind, ErrorKind::Config);
     EXPECT_EQ(session.error().message, "stream 'stock' is not configured for the ODBC connector; configured: products");
 
     stream.query = "SELECT ItemCode FROM NO_SUCH_TABLE";
-    session = connector({stream}).open("products", PullMode::Full, std::nullopt);
+    session = connector({stream}).open("products", openRequest(PullMode::Full, std::nullopt));
     ASSERT_FALSE(session.ok());
     EXPECT_EQ(session.error().kind, ErrorKind::Config) << session.error().describe();
 
     stream = testing::productsStream(100);
     stream.fields[3].default_value = "n/a";
-    session = connector({stream}).open("products", PullMode::Full, std::nullopt);
+    session = connector({stream}).open("products", openRequest(PullMode::Full, std::nullopt));
     ASSERT_FALSE(session.ok());
     EXPECT_EQ(session.error().message, "stream 'products': field 'list_price': default 'n/a' is not a decimal number");
 }
@@ -290,7 +299,7 @@ TEST_P(OdbcConnectorTest, BadValuesBecomeRowErrorsAndTheRowIsStillDelivered) {
 
 TEST_P(OdbcConnectorTest, ReadingManyRowsKeepsMemoryBounded) {
     // 200k rows of ~350 bytes: a driver that loaded the whole result would hold well over 70 MB.
-    connector::StreamConfig stream;
+    OdbcStream stream;
     stream.stream = "products";
     stream.batch_size = 5000;
     if (GetParam() == Backend::Sqlite) {
@@ -310,7 +319,7 @@ TEST_P(OdbcConnectorTest, ReadingManyRowsKeepsMemoryBounded) {
                      {"list_price", "ListPrice", FieldType::Decimal, "", std::nullopt}};
     auto odbc = connector({stream});
     const std::size_t before = residentBytes();
-    auto session = odbc.open("products", PullMode::Full, std::nullopt);
+    auto session = odbc.open("products", openRequest(PullMode::Full, std::nullopt));
     ASSERT_TRUE(session.ok()) << session.error().describe();
     std::size_t peak = residentBytes();
     std::size_t rows = 0;
@@ -323,7 +332,7 @@ TEST_P(OdbcConnectorTest, ReadingManyRowsKeepsMemoryBounded) {
             break;
         }
         for (std::size_t i = 0; i < batch.size(); ++i) {
-            ASSERT_EQ(batch.row_errors[i], "") << batch.raw[i];
+            ASSERT_TRUE(batch.row_errors[i].empty()) << batch.raw[i];
         }
         rows += batch.size();
     }
@@ -348,7 +357,7 @@ TEST(OdbcConnectorBackends, SameSeedGivesIdenticalCanonicalRowsOnSqliteAndPostgr
     std::vector<Pulled> pulled;
     for (const ErpDatabase* erp : {&sqlite, &postgres}) {
         OdbcConnector odbc({erp->connectionString(), std::chrono::seconds(10), std::chrono::seconds(60), {stream}});
-        auto session = odbc.open("products", PullMode::Full, std::nullopt);
+        auto session = odbc.open("products", openRequest(PullMode::Full, std::nullopt));
         ASSERT_TRUE(session.ok()) << session.error().describe();
         pulled.push_back(pullAll(*session.value()));
     }
@@ -358,13 +367,13 @@ TEST(OdbcConnectorBackends, SameSeedGivesIdenticalCanonicalRowsOnSqliteAndPostgr
 
 TEST(OdbcConnectorPostgres, ConnectionKilledMidReadIsATransientError) {
     ErpDatabase erp(Backend::Postgres);
-    connector::StreamConfig stream;
+    OdbcStream stream;
     stream.stream = "products";
     stream.batch_size = 100;
     stream.query = "SELECT ('A' || g)::varchar(20) AS ItemCode FROM generate_series(1, 1000000) AS g";
     stream.fields = {{"sku", "ItemCode", FieldType::Code, "", std::nullopt}};
     OdbcConnector odbc({erp.connectionString(), std::chrono::seconds(10), std::chrono::seconds(60), {stream}});
-    auto session = odbc.open("products", PullMode::Full, std::nullopt);
+    auto session = odbc.open("products", openRequest(PullMode::Full, std::nullopt));
     ASSERT_TRUE(session.ok()) << session.error().describe();
     RecordBatch batch;
     auto first = session.value()->next(batch);
@@ -436,13 +445,13 @@ TEST(OdbcConnectorPostgres, ItsConnectionsNoticeADeadLinkWithinAMinute) {
     // psqlODBC's libpq opened for the session.
     ErpDatabase erp(Backend::Postgres);
     syncline::testing::TestPostgres pg;
-    connector::StreamConfig stream;
+    OdbcStream stream;
     stream.stream = "products";
     stream.batch_size = 10;
     stream.query = "SELECT ('A' || g)::varchar(20) AS ItemCode FROM generate_series(1, 1000) AS g";
     stream.fields = {{"sku", "ItemCode", FieldType::Code, "", std::nullopt}};
     OdbcConnector odbc({erp.connectionString(), std::chrono::seconds(10), std::chrono::seconds(60), {stream}});
-    auto session = odbc.open("products", PullMode::Full, std::nullopt);
+    auto session = odbc.open("products", openRequest(PullMode::Full, std::nullopt));
     ASSERT_TRUE(session.ok()) << session.error().describe();
     const auto sockets = socketsTo(pg.port());
     ASSERT_FALSE(sockets.empty()) << "the session's connection to port " << pg.port() << " was not found";
@@ -474,14 +483,14 @@ TEST(OdbcConnectorPostgres, AnExecutionTheServerDoesNotTimeOutIsCancelledAfterTh
     // pooler in transaction mode, where a SET leaks to other clients). The sleep stands for any execution the server
     // does not end by itself (a lock wait, a runaway plan): the watchdog cancels it.
     ErpDatabase erp(Backend::Postgres);
-    connector::StreamConfig stream;
+    OdbcStream stream;
     stream.stream = "products";
     stream.batch_size = 10;
     stream.query = "SELECT ('A' || g)::varchar(20) AS ItemCode FROM generate_series(1, 10) AS g, pg_sleep(3600)";
     stream.fields = {{"sku", "ItemCode", FieldType::Code, "", std::nullopt}};
     OdbcConnector odbc(
         {erp.connectionString() + "IgnoreTimeout=1;", std::chrono::seconds(10), std::chrono::seconds(1), {stream}});
-    const auto session = odbc.open("products", PullMode::Full, std::nullopt);
+    const auto session = odbc.open("products", openRequest(PullMode::Full, std::nullopt));
     ASSERT_FALSE(session.ok()) << "the query returned rows: it was not held";
     EXPECT_EQ(session.error().kind, ErrorKind::Transient) << session.error().describe();
     EXPECT_EQ(session.error().code, "57014");

@@ -11,11 +11,13 @@
 #include <thread>
 #include <vector>
 
+#include "connectors/builtin.h"
 #include "connectors/odbc/connection.h"
 #include "connectors/odbc/connection_string.h"
 #include "connectors/odbc/named_parameters.h"
 #include "connectors/odbc/odbc_connector.h"
 #include "connectors/odbc/odbc_error.h"
+#include "connectors/odbc/odbc_settings.h"
 #include "connectors/odbc/statement.h"
 #include "connectors/odbc/tests/demo_erp_source.h"
 #include "connectors/odbc/tests/odbc_test_environment.h"
@@ -54,9 +56,16 @@ model::Order threeLineOrder(const std::string& id, const std::string& second_sku
                          orderLine(3, "A0000003", "10", "3.99")}};
 }
 
+const bool kConnectorsRegistered = (connectors::registerBuiltinConnectors(), true);
+
+// The [erp.orders] of a loaded config, as the ODBC connector reads them.
+OrderExportConfig ordersOf(const config::Config& config) {
+    return config.erp.configured() ? odbcConfigOf(config.erp.settings).orders : OrderExportConfig{};
+}
+
 // The [erp.orders] section of config/demo.toml, the one `make demo` uses.
 OrderExportConfig demoOrders() {
-    return config::load(std::string(SYNCLINE_SOURCE_DIR) + "/config/demo.toml").erp.orders;
+    return ordersOf(config::load(std::string(SYNCLINE_SOURCE_DIR) + "/config/demo.toml"));
 }
 
 bool mentions(const connector::Error& error, const std::string& text) {
@@ -181,7 +190,7 @@ TEST_F(OrderExportConfigFile, ReadsTheSection) {
                            "header = [\"UPDATE A SET b = 1\", \"SELECT 1 AS doc\"]\n"
                            "line = \"INSERT INTO L VALUES (:doc, :sku)\"\n"
                            "document_number = \"doc\"\n"));
-    const auto& orders = config.erp.orders;
+    const auto orders = ordersOf(config);
     EXPECT_TRUE(orders.configured());
     EXPECT_EQ(orders.find_query, "SELECT DocNum FROM SORH WHERE ExtRef = :order_id");
     EXPECT_EQ(orders.header, (std::vector<std::string>{"UPDATE A SET b = 1", "SELECT 1 AS doc"}));
@@ -191,10 +200,10 @@ TEST_F(OrderExportConfigFile, ReadsTheSection) {
     const auto single =
         config::load(write("[erp.orders]\nfind_query = \"SELECT 1 WHERE :order_id = 1\"\n"
                            "header = \"INSERT INTO H VALUES (:order_id)\"\nline = \"INSERT INTO L\"\n"));
-    EXPECT_EQ(single.erp.orders.header, std::vector<std::string>{"INSERT INTO H VALUES (:order_id)"});
-    EXPECT_EQ(single.erp.orders.document_number, "");
+    EXPECT_EQ(ordersOf(single).header, std::vector<std::string>{"INSERT INTO H VALUES (:order_id)"});
+    EXPECT_EQ(ordersOf(single).document_number, "");
 
-    EXPECT_FALSE(config::load(write("")).erp.orders.configured());
+    EXPECT_FALSE(ordersOf(config::load(write(""))).configured());
 }
 
 TEST_F(OrderExportConfigFile, ReportsMissingAndMalformedKeysWithTheirLines) {
@@ -214,7 +223,7 @@ TEST_F(OrderExportConfigFile, ReportsMissingAndMalformedKeysWithTheirLines) {
         const std::vector<std::string> expected = {
             "5 erp.orders.line: is required with [erp.orders]",
             "6 erp.orders.find_query: must not be empty",
-            "7 erp.orders.header: statement 2 must be a string of SQL",
+            "7 erp.orders.header: statement 2 must be a string",
             "8 erp.orders.document_number: '1st' is not a value name: letters, digits and '_', not starting with a "
             "digit",
             "9 erp.orders.lines: unknown key (did you mean 'line'?); allowed here: find_query, header, line, "
@@ -232,7 +241,7 @@ TEST_F(OrderExportConfigFile, DemoAndExampleStatementsPassTheConnectorsChecks) {
     EXPECT_FALSE(OrderExport(demo, {}).configError().has_value()) << OrderExport(demo, {}).configError()->message;
 
     ::setenv("SYNCLINE_ERP_PASSWORD", "unused", 0);
-    const auto example = config::load(std::string(SYNCLINE_SOURCE_DIR) + "/config/syncline.example.toml").erp.orders;
+    const auto example = ordersOf(config::load(std::string(SYNCLINE_SOURCE_DIR) + "/config/syncline.example.toml"));
     ASSERT_TRUE(example.configured());
     EXPECT_FALSE(OrderExport(example, {}).configError().has_value()) << OrderExport(example, {}).configError()->message;
 }

@@ -12,10 +12,15 @@
 #include <map>
 #include <sstream>
 
+#include "connectors/builtin.h"
+#include "connectors/odbc/odbc_settings.h"
 #include "engine/config/schema.h"
 
 namespace syncline::config {
 namespace {
+
+// The [erp] sections here are the built-in ODBC connector's: its kind must be registered before a config loads.
+const bool kConnectorsRegistered = (connectors::registerBuiltinConnectors(), true);
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
@@ -53,7 +58,7 @@ TEST_F(ConfigTest, MinimalSqliteConfigLoadsWithDefaultsAndResolvesPathNextToFile
     EXPECT_EQ(config.log.level, "info");
     EXPECT_EQ(config.log.format, "text");
     EXPECT_FALSE(config.node_name.empty());
-    EXPECT_TRUE(config.erp.dsn.empty());
+    EXPECT_FALSE(config.erp.configured());
 }
 
 TEST_F(ConfigTest, OwnershipDefaultsAndOverrides) {
@@ -287,15 +292,14 @@ TEST_F(ConfigTest, PasswordInConnectionStringIsRefused) {
 
 TEST_F(ConfigTest, SecretsComeFromEnvironmentOrFile) {
     ::setenv("SYNCLINE_TEST_WS_PASSWORD", "from-env", 1);
-    const auto pw_file = write("from-file\nsecond line ignored\n", "erp.pw");
+    write("from-file\nsecond line ignored\n", "erp.pw");
     const auto config =
         load(write("[webstore]\nbackend = \"postgresql\"\ndatabase = \"w\"\nuser = \"u\"\n"
                    "password_env = \"SYNCLINE_TEST_WS_PASSWORD\"\n"
                    "[erp]\ndsn = \"Erp\"\npassword_file = \"erp.pw\"\n"));
     EXPECT_EQ(config.webstore.password, "from-env");
     EXPECT_EQ(config.webstore_password.source(), "environment variable SYNCLINE_TEST_WS_PASSWORD");
-    EXPECT_EQ(config.erp.password.reveal(), "from-file");
-    EXPECT_EQ(config.erp.password.source(), "file " + pw_file);
+    EXPECT_EQ(config.erp.settings.secret("password"), "from-file");
     EXPECT_EQ(config.webstore.describe().find("from-env"), std::string::npos);
     ::unsetenv("SYNCLINE_TEST_WS_PASSWORD");
 }
@@ -417,7 +421,10 @@ TEST(ExampleConfig, DocumentsEveryKey) {
     std::stringstream text;
     text << in.rdbuf();
     const std::string example = text.str();
-    for (const auto& spec : configSchema()) {
+    auto keys = configSchema();
+    const auto odbc = erpKeys(odbc::odbcSpec());  // the example's [erp] is the ODBC connector's
+    keys.insert(keys.end(), odbc.begin(), odbc.end());
+    for (const auto& spec : keys) {
         const auto dot = spec.path.rfind('.');
         if (spec.kind == ValueKind::Table && (spec.path.find(".*") != std::string::npos || spec.path == "erp.streams" ||
                                               spec.path == "ownership" || spec.path == "schedule")) {
@@ -427,7 +434,9 @@ TEST(ExampleConfig, DocumentsEveryKey) {
             EXPECT_NE(example.find("description = \"store\""), std::string::npos) << spec.path << " is not shown";
             continue;
         }
-        if (spec.kind == ValueKind::Table) {
+        if (spec.kind == ValueKind::Mapping) {
+            EXPECT_NE(example.find("[erp.streams.products.fields]"), std::string::npos) << spec.path;
+        } else if (spec.kind == ValueKind::Table) {
             EXPECT_NE(example.find("[" + spec.path + "]"), std::string::npos) << "section " << spec.path;
         } else {
             const std::string key = spec.path.substr(dot + 1) + " = ";
@@ -459,8 +468,9 @@ TEST_F(StreamConfigTest, StreamMappingUsesDefaultTypesAndInlineTables) {
                                        "currency = { column = \"PriceCurr\", default = \"EUR\" }\n"
                                        "active = { column = \"Blocked\", type = \"flag\" }\n"
                                        "erp_modified = \"ModifiedDate\"\n"));
-    ASSERT_EQ(config.erp.streams.size(), 1u);
-    const auto& s = config.erp.streams[0];
+    const auto streams = odbc::odbcConfigOf(config.erp.settings).streams;
+    ASSERT_EQ(streams.size(), 1u);
+    const auto& s = streams[0];
     EXPECT_EQ(s.stream, "products");
     EXPECT_EQ(s.batch_size, 1000);
     EXPECT_EQ(s.cursor_field, "erp_modified");

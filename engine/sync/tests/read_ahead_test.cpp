@@ -20,6 +20,7 @@ namespace {
 
 using connector::ErrorKind;
 using connector::RecordBatch;
+using connector::RowError;
 using connector::Result;
 
 constexpr std::size_t kNever = std::numeric_limits<std::size_t>::max();
@@ -32,7 +33,7 @@ RecordBatch scriptedBatch(std::size_t index, std::size_t rows) {
         const std::string sku = "batch-" + std::to_string(index) + "-row-" + std::to_string(row) + "-longer-than-sso";
         batch.rows.push_back({sku, row % 2 == 0 ? std::optional<std::string>(std::to_string(row)) : std::nullopt});
         batch.raw.push_back("SKU=" + sku);
-        batch.row_errors.push_back(row == 1 ? "field 'stock': 'x' is not a number" : "");
+        batch.row_errors.push_back(row == 1 ? RowError{"stock", "'x' is not a number"} : RowError{});
     }
     return batch;
 }
