@@ -28,19 +28,6 @@ void write(const fs::path& file, const std::string& text) {
     }
 }
 
-// "[erp.x" table headers of `toml` moved to "[erp.settings.x".
-std::string underSettings(const std::string& toml) {
-    std::istringstream in(toml);
-    std::string out;
-    for (std::string line; std::getline(in, line);) {
-        if (line.rfind("[erp.", 0) == 0) {
-            line.insert(5, "settings.");
-        }
-        out += line + "\n";
-    }
-    return out;
-}
-
 }  // namespace
 
 std::string python3() {
@@ -114,8 +101,19 @@ std::string writeThriftConfig(const fs::path& file, const TestWebstore& webstore
     return file.string();
 }
 
-std::string writeHostedOdbcConfig(const fs::path& file, const DemoErp& erp, const TestWebstore& webstore,
-                                  const std::string& erp_lines) {
+std::string underSettings(const std::string& toml) {
+    std::istringstream in(toml);
+    std::string out;
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("[erp.", 0) == 0) {
+            line.insert(5, "settings.");
+        }
+        out += line + "\n";
+    }
+    return out;
+}
+
+std::string hostedOdbcSection(const DemoErp& erp, const std::string& erp_lines) {
     std::string thrift = "[erp]\nconnector = \"thrift\"\ncommand = " + tomlArray(connectorHostCommand()) +
                          "\nremote_kind = \"odbc\"\n" + erp_lines;
     std::string settings = "[erp.settings]\n";
@@ -127,8 +125,13 @@ std::string writeHostedOdbcConfig(const fs::path& file, const DemoErp& erp, cons
             settings += line + "\n";
         }
     }
-    write(file, "[engine]\nnode_name = \"test\"\n\n" + webstore.configSection() + "\n" + thrift + "\n" + settings +
-                    "\n" + underSettings(demoStreamSections()));
+    return thrift + "\n" + settings + "\n";
+}
+
+std::string writeHostedOdbcConfig(const fs::path& file, const DemoErp& erp, const TestWebstore& webstore,
+                                  const std::string& erp_lines) {
+    write(file, "[engine]\nnode_name = \"test\"\n\n" + webstore.configSection() + "\n" +
+                    hostedOdbcSection(erp, erp_lines) + underSettings(demoStreamSections()));
     return file.string();
 }
 

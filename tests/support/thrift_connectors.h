@@ -36,6 +36,13 @@ void writeCsvCatalog(const std::filesystem::path& folder, int products);
 std::string writeThriftConfig(const std::filesystem::path& file, const TestWebstore& webstore,
                               const std::string& erp_lines, const std::string& settings_lines);
 
+/// `toml` with its "[erp.x" table headers moved to "[erp.settings.x" (a connector's tables under the thrift kind's).
+std::string underSettings(const std::string& toml);
+
+/// The [erp] section of DemoErp::configSection() for the ODBC connector behind syncline-connector-host: the thrift
+/// kind's keys (command, remote_kind, the password's password_env) and the ODBC keys under [erp.settings].
+std::string hostedOdbcSection(const DemoErp& erp, const std::string& erp_lines = "");
+
 /// The config writeSyncConfig makes for `erp`, with the ODBC connector behind syncline-connector-host: its [erp]
 /// keys and [erp.*] tables moved under [erp.settings], the password (erp.password_env) handed over by the thrift
 /// kind. Returns the file's path.
