@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,16 @@
 namespace syncline::thrift_connector {
 
 namespace api = ::syncline::connector_api;
+
+/// The number a received enum field holds. A service may send a value the IDL has no name for (a newer service, or
+/// a broken one); the generated code stores it as is, and reading it through the enum type would be undefined.
+template <typename Enum>
+int rawValue(const Enum& value) {
+    static_assert(sizeof(Enum) == sizeof(int));
+    int out = 0;
+    std::memcpy(&out, &value, sizeof(out));
+    return out;
+}
 
 /// The protocol version this build speaks: API_VERSION of connector.thrift. A service that reports another one in
 /// its spec is refused.

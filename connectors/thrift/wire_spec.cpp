@@ -16,8 +16,8 @@ int protocolVersion() {
 }
 
 connector::Error fromWire(const api::ConnectorError& error) {
-    ErrorKind kind = ErrorKind::Fatal;
-    switch (error.kind) {
+    ErrorKind kind = ErrorKind::Fatal;  // also for a kind this version has no name for
+    switch (rawValue(error.kind)) {
         case api::ErrorKind::TRANSIENT:
             kind = ErrorKind::Transient;
             break;
@@ -129,8 +129,8 @@ std::optional<std::string> problemOf(const api::Spec& spec) {
         }
     }
     for (const auto& s : spec.settings) {
-        if (s.kind < 1 || s.kind > kKindCount) {
-            return "its setting '" + s.path + "' has kind " + std::to_string(static_cast<int>(s.kind)) +
+        if (rawValue(s.kind) < 1 || rawValue(s.kind) > kKindCount) {
+            return "its setting '" + s.path + "' has kind " + std::to_string(rawValue(s.kind)) +
                    ", which is no setting kind";
         }
         if (s.path.empty()) {
@@ -151,7 +151,7 @@ connector::ConnectorSpec fromWire(const api::Spec& spec) {
     for (const auto& w : spec.settings) {
         connector::SettingSpec s;
         s.path = w.path;
-        const int kind = static_cast<int>(w.kind);
+        const int kind = rawValue(w.kind);
         s.kind = kind >= 1 && kind <= kKindCount ? kKinds[kind - 1] : SettingKind::String;
         s.allowed = w.allowed;
         if (w.__isset.min) {

@@ -75,8 +75,22 @@ TEST(ThriftWire, SpecOfAnotherProtocolVersionOrWithUnknownNamesIsRefused) {
     wire.streams = {"invoices"};
     EXPECT_THAT(problemOf(wire).value_or(""), HasSubstr("stream 'invoices', which syncline does not know"));
     wire = toWire(spec);
-    wire.settings.front().kind = static_cast<api::SettingKind::type>(42);
+    const int unknown_kind = 42;
+    std::memcpy(&wire.settings.front().kind, &unknown_kind, sizeof(unknown_kind));
     EXPECT_THAT(problemOf(wire).value_or(""), HasSubstr("kind 42, which is no setting kind"));
+}
+
+TEST(ThriftWire, ErrorOfAKindThisVersionDoesNotKnowIsFatal) {
+    api::ConnectorError known;
+    known.kind = api::ErrorKind::TRANSIENT;
+    known.code = "08S01";
+    EXPECT_EQ(fromWire(known).kind, connector::ErrorKind::Transient);
+    api::ConnectorError unknown;
+    const int seven = 7;  // what a newer service might send: stored as is by the generated reader
+    std::memcpy(&unknown.kind, &seven, sizeof(seven));
+    unknown.message = "a new kind";
+    EXPECT_EQ(fromWire(unknown).kind, connector::ErrorKind::Fatal);
+    EXPECT_EQ(fromWire(unknown).message, "a new kind");
 }
 
 TEST(ThriftWire, OpenRequestCarriesTheCursorLimitAsUtcText) {
