@@ -23,8 +23,11 @@ std::string Endpoint::name() const {
     // "python3 catalog_connector.py": the program, and the script it runs when there is one.
     const auto base = [](const std::string& path) { return path.substr(path.rfind('/') + 1); };
     std::string text = base(command.front());
-    if (command.size() > 1 && !command[1].empty() && command[1].front() != '-') {
-        text += " " + base(command[1]);
+    for (std::size_t i = 1; i < command.size(); ++i) {
+        if (!command[i].empty() && command[i].front() != '-') {
+            return text + " " +
+                   base(command[i]);  // the script an interpreter runs (after its options: python3 -B x.py)
+        }
     }
     return text;
 }

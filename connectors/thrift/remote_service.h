@@ -32,7 +32,8 @@ struct Endpoint {
     std::chrono::milliseconds call_timeout{300000};
     std::chrono::seconds login_timeout{10};
 
-    /// For log lines: the remote kind, else the command's program and script ("python3 catalog.py"), or where.
+    /// For log lines: the remote kind, else the command's program and its first argument that is no option (the script:
+    /// "python3 catalog.py"), or where the service is.
     std::string name() const;
     /// "the connector `python3 catalog.py`", "the connector at host:port", "the connector at /run/x.sock".
     std::string describe() const;

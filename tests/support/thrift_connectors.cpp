@@ -35,7 +35,8 @@ std::string python3() {
 }
 
 std::vector<std::string> pythonCatalogCommand() {
-    return {python3(), source("connectors/examples/python/catalog_connector.py"), "--gen-py", generatedPython()};
+    // -B: no __pycache__ written into the source tree by the tests.
+    return {python3(), "-B", source("connectors/examples/python/catalog_connector.py"), "--gen-py", generatedPython()};
 }
 
 std::vector<std::string> faultyCatalogCommand(const std::vector<std::string>& faults) {
