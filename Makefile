@@ -35,7 +35,8 @@ test-asan:
 # The fast subset CI runs under the sanitizers: the unit tests and the pipeline's in-process integration tests
 # (real SQLite and PostgreSQL, no child processes to wait for).
 SANITIZED_TARGETS := audit_unit_test config_test conflict_test connector_test jobs_test model_test odbc_unit_test \
-	pricing_unit_test schedule_test store_unit_test sync_unit_test pull_pipeline_test conflict_audit_test
+	pricing_unit_test schedule_test store_unit_test sync_unit_test pull_pipeline_test conflict_audit_test \
+	thrift_wire_test connector_host_test
 SANITIZED_TESTS := 'pg_cluster|PullPipelineTest|ConflictAuditTest|AuditTamperTest'
 test-sanitized: setup
 	cmake --preset asan-ubsan >/dev/null

@@ -13,6 +13,8 @@ packages=(
     libsqlite3-dev libpq-dev unixodbc-dev
     # tests and benchmarks (openssl: the TLS tests make their certificates with it)
     libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev openssl
+    # the Python connector template and its tests (connectors/examples/python): Debian's Thrift for Python
+    python3 python3-thrift
     # ODBC drivers, databases and their tools (the demo ERP and the integration tests)
     unixodbc odbc-postgresql libsqliteodbc sqlite3 postgresql-15 postgresql-client-15
     # the package: the man page (help2man), dpkg-shlibdeps (dpkg-dev), and systemd-analyze, systemd-sysusers and

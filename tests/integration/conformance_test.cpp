@@ -1,12 +1,14 @@
 // The conformance suite, parameterized over connector configurations: every connector the engine ships or documents
 // must pass the checks of engine/connector/conformance.h against a real source, and the checks that need the test to
-// change the source (ties at the cursor's boundary, late rows, a dropped link).
+// change the source (ties at the cursor's boundary, late rows, a dropped link). Out of process too: the ODBC connector
+// behind syncline-connector-host (the thrift kind) and the Python template connector on CSV files.
 #include "engine/connector/conformance.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <memory>
 #include <regex>
@@ -20,6 +22,7 @@
 #include "tests/support/sync_config.h"
 #include "tests/support/tcp_proxy.h"
 #include "tests/support/test_env.h"
+#include "tests/support/thrift_connectors.h"
 
 namespace syncline {
 namespace {
@@ -31,10 +34,41 @@ using connector::PullMode;
 const bool kConnectorsRegistered = (connectors::registerBuiltinConnectors(), true);
 
 /// A connector configuration under test: how to make its source and its [erp] settings.
-enum class Setup { OdbcSqlite, OdbcPostgres };
+enum class Setup { OdbcSqlite, OdbcPostgres, HostedOdbcSqlite, HostedOdbcPostgres, PythonCsv };
 
 std::string nameOf(const ::testing::TestParamInfo<Setup>& info) {
-    return info.param == Setup::OdbcSqlite ? "odbc_sqlite" : "odbc_postgresql";
+    switch (info.param) {
+        case Setup::OdbcSqlite:
+            return "odbc_sqlite";
+        case Setup::OdbcPostgres:
+            return "odbc_postgresql";
+        case Setup::HostedOdbcSqlite:
+            return "hosted_odbc_sqlite";
+        case Setup::HostedOdbcPostgres:
+            return "hosted_odbc_postgresql";
+        case Setup::PythonCsv:
+            return "python_csv";
+    }
+    return "unknown";
+}
+
+bool hosted(Setup setup) {
+    return setup == Setup::HostedOdbcSqlite || setup == Setup::HostedOdbcPostgres;
+}
+
+bool postgres(Setup setup) {
+    return setup == Setup::OdbcPostgres || setup == Setup::HostedOdbcPostgres;
+}
+
+// "YYYY-MM-DD HH:MM:SS" moved by `seconds`.
+std::string shifted(const std::string& timestamp, int seconds) {
+    std::tm tm{};
+    strptime(timestamp.c_str(), "%Y-%m-%d %H:%M:%S", &tm);
+    const std::time_t t = timegm(&tm) + seconds;
+    gmtime_r(&t, &tm);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &tm);
+    return text;
 }
 
 std::string readFile(const std::filesystem::path& path) {
@@ -49,7 +83,10 @@ class Conformance : public ::testing::TestWithParam<Setup> {
     void SetUp() override {
         testing::DemoErpOptions options;
         options.items = 60;
-        if (GetParam() == Setup::OdbcSqlite) {
+        if (GetParam() == Setup::PythonCsv) {
+            testing::writeCsvCatalog(dir_.path() / "catalog", 60);
+            std::filesystem::create_directories(dir_.path() / "orders");
+        } else if (!postgres(GetParam())) {
             erp_ = std::make_unique<testing::DemoErp>(store::Backend::SQLite, dir_.path(), options);
         } else {
             pg_ = std::make_unique<testing::TestPostgres>();
@@ -61,8 +98,18 @@ class Conformance : public ::testing::TestWithParam<Setup> {
 
     void load() {
         const auto path = dir_.file("syncline.toml");
-        std::ofstream(path) << "[webstore]\npath = \"w.db\"\n"
-                            << erp_->configSection() << testing::demoStreamSections();
+        std::ofstream config(path);
+        config << "[webstore]\npath = \"w.db\"\n";
+        if (GetParam() == Setup::PythonCsv) {
+            config << "[erp]\nconnector = \"thrift\"\ncommand = " << testing::tomlArray(testing::pythonCatalogCommand())
+                   << "\n[erp.settings]\nfolder = \"" << (dir_.path() / "catalog").string() << "\"\norders_folder = \""
+                   << (dir_.path() / "orders").string() << "\"\nbatch_size = 25\n";
+        } else if (hosted(GetParam())) {
+            config << testing::hostedOdbcSection(*erp_) << testing::underSettings(testing::demoStreamSections());
+        } else {
+            config << erp_->configSection() << testing::demoStreamSections();
+        }
+        config.close();
         config_ = config::load(path);
         factory_ = connector::findConnector(config_.erp.connector);
         ASSERT_NE(factory_, nullptr);
@@ -121,7 +168,7 @@ TEST_P(Conformance, EveryCheckPasses) {
         passed += c.outcome == ConformanceCheck::Outcome::Pass ? 1 : 0;
     }
     EXPECT_GE(passed, 18u) << "spec, settings, check, unknown stream, 3 per stream, order status, order push";
-    if (GetParam() == Setup::OdbcPostgres) {
+    if (postgres(GetParam())) {
         const auto wrong =
             std::find_if(checks.begin(), checks.end(), [](const auto& c) { return c.name == "wrong secret"; });
         ASSERT_NE(wrong, checks.end());
@@ -137,6 +184,35 @@ TEST_P(Conformance, AnIncrementalReadGetsTiesAtTheBoundaryAndLateRows) {
     ASSERT_FALSE(full.error) << full.error->describe();
     ASSERT_TRUE(full.cursor);
     const std::string w = *full.cursor;
+    if (GetParam() == Setup::PythonCsv) {
+        // The same three changes in products.csv: its last column is erp_modified.
+        const auto file = dir_.path() / "catalog" / "products.csv";
+        std::istringstream in(readFile(file));
+        std::string text;
+        std::vector<std::string> changed;
+        const std::vector<std::string> when = {w, shifted(w, -60), shifted(w, -3600)};
+        for (std::string line; std::getline(in, line);) {
+            const auto comma = line.rfind(',');
+            if (changed.size() < when.size() && !text.empty() && line.substr(comma + 1) < shifted(w, -3600)) {
+                line = line.substr(0, comma + 1) + when[changed.size()];
+                changed.push_back(line.substr(0, line.find(',')));
+            }
+            text += line + "\n";
+        }
+        ASSERT_EQ(changed.size(), 3u);
+        std::ofstream(file, std::ios::trunc) << text;
+        OpenRequest incremental;
+        incremental.mode = PullMode::Incremental;
+        incremental.cursor = w;
+        incremental.overlap_seconds = 300;
+        const auto delta = read(*c, "products", incremental);
+        ASSERT_FALSE(delta.error) << delta.error->describe();
+        EXPECT_TRUE(delta.keys.count(changed[0])) << "a row sharing the boundary timestamp";
+        EXPECT_TRUE(delta.keys.count(changed[1])) << "a row changed late, inside the overlap";
+        EXPECT_FALSE(delta.keys.count(changed[2])) << "a row older than the overlap is for a full pull";
+        EXPECT_EQ(delta.cursor, w) << "no row is newer than the boundary: the cursor stays";
+        return;
+    }
     auto& sql = erp_->sql();
     const auto items = sql.rows("SELECT ItemCode FROM ITMS WHERE ModifiedDate < '" + w + "' ORDER BY ItemCode");
     ASSERT_GE(items.size(), 3u);
@@ -145,7 +221,7 @@ TEST_P(Conformance, AnIncrementalReadGetsTiesAtTheBoundaryAndLateRows) {
         sql.execute("UPDATE ITMS SET ItemName = 'changed', ModifiedDate = " + when + " WHERE ItemCode = '" + code(i) +
                     "'");
     };
-    const bool sqlite = GetParam() == Setup::OdbcSqlite;
+    const bool sqlite = !postgres(GetParam());
     at(0, "'" + w + "'");  // a tie at the boundary
     at(1, sqlite ? "datetime('" + w + "', '-60 seconds')" : "TIMESTAMP '" + w + "' - INTERVAL '60 seconds'");  // late
     at(2, sqlite ? "datetime('" + w + "', '-3600 seconds')" : "TIMESTAMP '" + w + "' - INTERVAL '1 hour'");    // older
@@ -165,27 +241,32 @@ TEST_P(Conformance, AnIncrementalReadGetsTiesAtTheBoundaryAndLateRows) {
 
 // A link dropped in the middle of a read is a transient failure: the engine retries later; nothing is half-read.
 TEST_P(Conformance, ALinkDroppedMidReadIsTransient) {
-    if (GetParam() != Setup::OdbcPostgres) {
-        GTEST_SKIP() << "sqliteodbc reads a file: there is no link to drop";
+    if (!postgres(GetParam())) {
+        GTEST_SKIP() << "sqliteodbc and the CSV connector read files: there is no link to drop";
     }
     testing::TcpProxy proxy("127.0.0.1", pg_->port());
     const auto ini = dir_.path() / "odbc" / "odbc.ini";
     // Through the proxy, and 10 rows per round trip (the DSN's Fetch), so the drop lands between two fetches.
-    const std::string rewired = std::regex_replace(
-        std::regex_replace(readFile(ini), std::regex("(^|\n)[Pp]ort *=[^\n]*"),
-                           "$1Port = " + std::to_string(proxy.port())),
-        std::regex("(^|\n)Fetch=[^\n]*"), "$1Fetch=10");
+    const std::string rewired =
+        std::regex_replace(std::regex_replace(readFile(ini), std::regex("(^|\n)[Pp]ort *=[^\n]*"),
+                                              "$1Port = " + std::to_string(proxy.port())),
+                           std::regex("(^|\n)Fetch=[^\n]*"), "$1Fetch=10");
     ASSERT_NE(rewired, readFile(ini));
     std::ofstream(ini, std::ios::trunc) << rewired;
     auto settings = config_.erp.settings;
-    settings.values["streams"]["price_rules"]["batch_size"] = 10;  // several fetches, so the drop lands mid-read
+    // Several fetches, so the drop lands mid-read (behind the host: inside the ODBC connector's own settings).
+    auto& streams = hosted(GetParam()) ? settings.values["settings"]["streams"] : settings.values["streams"];
+    streams["price_rules"]["batch_size"] = 10;
     auto c = factory_->create(settings);
     const auto r = read(*c, "price_rules", OpenRequest{}, [&] { proxy.dropAll(); });
     ASSERT_TRUE(r.error) << "the read went on after its link was dropped";
     EXPECT_EQ(r.error->kind, connector::ErrorKind::Transient) << r.error->describe();
 }
 
-INSTANTIATE_TEST_SUITE_P(Connectors, Conformance, ::testing::Values(Setup::OdbcSqlite, Setup::OdbcPostgres), nameOf);
+INSTANTIATE_TEST_SUITE_P(Connectors, Conformance,
+                         ::testing::Values(Setup::OdbcSqlite, Setup::OdbcPostgres, Setup::HostedOdbcSqlite,
+                                           Setup::HostedOdbcPostgres, Setup::PythonCsv),
+                         nameOf);
 
 }  // namespace
 }  // namespace syncline
