@@ -3,6 +3,7 @@
 #include <Poco/Exception.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -77,6 +78,36 @@ std::string addedFields(const std::string& before, const std::string& now) {
 }
 
 }  // namespace
+
+std::optional<connector::Error> PullPipeline::checkFields(const std::vector<std::string>& fields) const {
+    // The field names become the webstore's column names in SQL, whoever wrote the connector (a plug-in, a service):
+    // only the stream's canonical fields, each once, with its key fields, are taken.
+    const auto& known = connector::streamFields(entity_.stream);
+    std::unordered_set<std::string> seen;
+    for (const auto& field : fields) {
+        const bool canonical =
+            std::any_of(known.begin(), known.end(), [&](const connector::StreamField& f) { return f.name == field; });
+        if (!canonical || !seen.insert(field).second) {
+            std::string printable;
+            for (const unsigned char c : field.substr(0, 64)) {
+                printable += std::isprint(c) ? static_cast<char>(c) : '?';
+            }
+            return connector::Error{
+                connector::ErrorKind::Config, "bad-field",
+                "the " + connector_.kind() + " connector delivers the field '" + printable + "'" +
+                    (canonical ? " twice" : ", which is no field of stream '" + entity_.stream + "'") +
+                    "; nothing was read"};
+        }
+    }
+    for (const auto& key : entity_.key_columns) {
+        if (!seen.count(key)) {
+            return connector::Error{connector::ErrorKind::Config, "bad-field",
+                                    "the " + connector_.kind() + " connector does not deliver the key field '" + key +
+                                        "' of stream '" + entity_.stream + "'; nothing was read"};
+        }
+    }
+    return std::nullopt;
+}
 
 PullPipeline::PullPipeline(store::Webstore& store, connector::Connector& connector, const EntityTable& entity)
     : store_(store), connector_(connector), entity_(entity) {}
@@ -160,6 +191,9 @@ PullResult PullPipeline::run(const PullOptions& options, const std::function<voi
         auto session = connector_.open(entity_.stream, request);
         if (!session) {
             return finish("failed", session.error());
+        }
+        if (auto refused = checkFields(session.value()->fields())) {
+            return finish("failed", std::move(refused));
         }
         bool first_load = false;
         {

@@ -94,6 +94,10 @@ class PullPipeline {
     PullResult run(const PullOptions& options, const std::function<void(const PullProgress&)>& progress = {});
 
   private:
+    // A config error when `fields` holds a name that is no canonical field of the stream, a name twice, or lacks a key
+    // field: the names become column names in the webstore's SQL.
+    std::optional<connector::Error> checkFields(const std::vector<std::string>& fields) const;
+
     store::Webstore& store_;
     connector::Connector& connector_;
     const EntityTable& entity_;

@@ -329,6 +329,29 @@ TEST_P(PullPipelineTest, FullPullDeactivatesMissingRowsButRefusesToEmptyTheShop)
     EXPECT_EQ(activeProducts().size(), 10u);
 }
 
+// A connector's field names become column names in the webstore's SQL: whatever a plug-in or a service sends, only the
+// stream's canonical fields are taken. An SQL fragment as a field name stops the run before anything is written.
+TEST_P(PullPipelineTest, AFieldThatIsNoCanonicalFieldIsRefusedBeforeAnythingIsWritten) {
+    testing::MemoryConnector hostile({"sku", "name", "unit", "list_price", "currency", "name = 'x' --"});
+    hostile.rows = {{"A1", "One", "EA", "1", "EUR", "y"}};
+    sync::PullOptions options;
+    options.job = "catalog";
+    options.node = "test";
+    options.mode = PullMode::Full;
+    const auto r = sync::PullPipeline(*store_, hostile, jobs::findPullJob("catalog")->entity).run(options);
+    EXPECT_EQ(r.status, "failed");
+    ASSERT_TRUE(r.error);
+    EXPECT_EQ(r.error->kind, connector::ErrorKind::Config);
+    EXPECT_THAT(r.error->message, HasSubstr("delivers the field 'name = 'x' --', which is no field of stream 'products'"));
+    EXPECT_EQ(count("SELECT COUNT(*) FROM products"), 0);
+
+    testing::MemoryConnector keyless({"name", "unit", "list_price", "currency"});
+    keyless.rows = {{"One", "EA", "1", "EUR"}};
+    const auto k = sync::PullPipeline(*store_, keyless, jobs::findPullJob("catalog")->entity).run(options);
+    ASSERT_TRUE(k.error);
+    EXPECT_THAT(k.error->message, HasSubstr("does not deliver the key field 'sku'"));
+}
+
 // D4: one row dated 2099 must not freeze incremental pulls. It is applied, reported, and the watermark stops at the
 // cap (now plus the tolerance), so the next incremental pull still reads the changes made since.
 TEST_P(PullPipelineTest, AFutureDatedRowDoesNotFreezeIncrementalPulls) {
