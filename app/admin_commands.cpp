@@ -134,8 +134,9 @@ std::string describeErp(const config::ErpConfig& erp) {
     for (const auto& stream : erp.features.streams) {
         streams += (streams.empty() ? "" : ", ") + stream;
     }
-    return erp.connector + (target.empty() ? "" : " " + target) + ": " + (streams.empty() ? "no streams" : streams) +
-           (erp.features.push_orders ? "; orders pushed" : "") + (erp.features.live_price ? "; live prices" : "");
+    return erp.connector + (target.empty() ? " connector" : " " + target) + ": " +
+           (streams.empty() ? "no streams" : streams) + (erp.features.push_orders ? "; orders pushed" : "") +
+           (erp.features.live_price ? "; live prices" : "");
 }
 
 // What config::load cannot see without OpenSSL: that the certificate parses and the key belongs to it.

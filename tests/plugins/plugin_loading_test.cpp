@@ -136,8 +136,9 @@ TEST_F(PluginLoadingTest, WithoutPluginDirAPluginKindIsUnknownWithAHint) {
            "\"drop\"\n";
     const auto r = syncline({"check-config"});
     EXPECT_EQ(r.exit_code, 78);
-    EXPECT_THAT(r.err, HasSubstr(":6:13: key 'erp.connector': unknown connector kind 'test_kind'; known: odbc (a "
-                                 "plug-in kind needs erp.plugin_dir, the folder of its .so file)"));
+    EXPECT_THAT(r.err,
+                HasSubstr(":6:13: key 'erp.connector': unknown connector kind 'test_kind'; known: odbc, thrift (a "
+                          "plug-in kind needs erp.plugin_dir, the folder of its .so file)"));
     // The kind's own keys cannot be checked then, and are not called unknown.
     EXPECT_THAT(r.err, Not(HasSubstr("erp.folder")));
     EXPECT_THAT(r.err, HasSubstr("1 problem found"));
