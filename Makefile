@@ -36,7 +36,7 @@ test-asan:
 # (real SQLite and PostgreSQL, no child processes to wait for).
 SANITIZED_TARGETS := audit_unit_test config_test conflict_test connector_test jobs_test model_test odbc_unit_test \
 	pricing_unit_test schedule_test store_unit_test sync_unit_test pull_pipeline_test conflict_audit_test \
-	thrift_wire_test connector_host_test
+	thrift_wire_test connector_host_test file_drop_unit_test app_unit_test
 SANITIZED_TESTS := 'pg_cluster|PullPipelineTest|ConflictAuditTest|AuditTamperTest'
 test-sanitized: setup
 	cmake --preset asan-ubsan >/dev/null
