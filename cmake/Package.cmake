@@ -6,7 +6,7 @@
 # alone, or the install writes the host's /etc.
 
 install(TARGETS syncline RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-if(TARGET syncline-connector-host)  # the out-of-process connector host (issue 8), once it exists
+if(TARGET syncline-connector-host)  # the out-of-process connector host (connectors/host)
   install(TARGETS syncline-connector-host RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
 
