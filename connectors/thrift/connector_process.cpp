@@ -230,6 +230,8 @@ void ConnectorProcess::run(std::vector<std::string> argv, std::vector<std::strin
     }
     ::close(pipe_fds[0]);
     std::unique_lock lock(mutex_);
+    output_closed_ = true;
+    changed_.notify_all();
     changed_.wait(lock, [this] { return stopping_; });
 }
 
@@ -298,8 +300,13 @@ void ConnectorProcess::kill() {
     }
 }
 
-std::string ConnectorProcess::lastLines() const {
-    std::lock_guard lock(mutex_);
+std::string ConnectorProcess::lastLines() {
+    std::unique_lock lock(mutex_);
+    if (ended_) {
+        // What it wrote before it ended is in the pipe until the thread logged it. Bounded: a process of its own that
+        // inherited the pipe may hold it open.
+        changed_.wait_for(lock, std::chrono::milliseconds(500), [this] { return output_closed_; });
+    }
     std::string out;
     for (const auto& line : last_lines_) {
         out += (out.empty() ? "" : " | ") + line;

@@ -52,8 +52,10 @@ class ConnectorProcess {
     std::optional<std::string> ended(std::chrono::milliseconds wait);
     /// Kills it now (SIGKILL); a no-op once it ended.
     void kill();
-    /// Its last lines on stdout/stderr (up to 5), joined by " | ", for messages; "" when it wrote none.
-    std::string lastLines() const;
+    /// Its last lines on stdout/stderr (up to 5), joined by " | ", for messages; "" when it wrote none. Once ended()
+    /// said it ended, waits up to half a second for the rest of its output (another thread reads it), so its last
+    /// words, often why it stopped, are in.
+    std::string lastLines();
 
   private:
     void run(std::vector<std::string> argv, std::vector<std::string> env, std::string working_dir);
@@ -71,6 +73,7 @@ class ConnectorProcess {
     std::string start_error_;
     bool stopping_ = false;  ///< the destructor runs: the thread may end
     std::optional<std::string> ended_;
+    bool output_closed_ = false;  ///< the thread read the end of its stdout/stderr
     std::deque<std::string> last_lines_;
     std::thread thread_;
 };
