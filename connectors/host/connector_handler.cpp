@@ -39,7 +39,8 @@ std::shared_ptr<const connector::ConnectorFactory> factoryOf(const std::string& 
     auto factory = connector::findConnector(kind);
     if (factory == nullptr) {
         fail(ErrorKind::Config, "unknown-kind",
-             "syncline-connector-host has no connector kind '" + kind + "'; known: " + connector::registeredKinds());
+             "syncline-connector-host has no connector kind '" + kind + "'; known: " + connector::registeredKinds() +
+                 " (" + kPluginKindHint + ")");
     }
     return factory;
 }

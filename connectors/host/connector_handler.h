@@ -11,6 +11,10 @@ namespace syncline::connector_host {
 
 namespace api = ::syncline::connector_api;
 
+/// Said with "unknown kind": how a plug-in's kind comes to be served.
+inline constexpr const char* kPluginKindHint =
+    "a plug-in's kind is served with --plugin-dir, the folder of its .so file";
+
 /// One connection of syncline-connector-host: the ConnectorService calls of one client, served by a connector of
 /// any kind registered in this process (built in or plug-in), made by configure() from the settings the client
 /// sends. Every failure reaches the client as a ConnectorError with the connector's error kind. One thread per

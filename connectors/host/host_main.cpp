@@ -1,10 +1,11 @@
-// syncline-connector-host: serves any connector kind built into this binary over schemas/thrift/connector.thrift, so
-// that a driver that crashes takes down this process and not syncline (the way ClickHouse's odbc-bridge keeps ODBC
-// drivers out of the server). syncline starts it through the thrift connector kind (erp.command), or it runs on its
-// own and syncline reaches it at erp.socket or erp.address. docs/connectors/thrift.md.
+// syncline-connector-host: serves any connector kind built into this binary, or loaded from --plugin-dir, over
+// schemas/thrift/connector.thrift, so that a driver that crashes takes down this process and not syncline (the way
+// ClickHouse's odbc-bridge keeps ODBC drivers out of the server). syncline starts it through the thrift connector kind
+// (erp.command), or it runs on its own and syncline reaches it at erp.socket or erp.address. docs/connectors/thrift.md.
 #include <sys/stat.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -20,6 +21,7 @@
 
 #include "connectors/builtin.h"
 #include "connectors/host/connector_handler.h"
+#include "engine/connector/plugin_loader.h"
 
 namespace {
 
@@ -72,12 +74,17 @@ int main(int argc, char** argv) {
     std::string socket_path;
     std::string listen;
     std::string kind;
+    std::string plugin_dir;
     int max_frame_bytes = 16 * 1024 * 1024;
     std::string log_level = "info";
     app.add_option("--socket", socket_path,
                    "unix socket to listen on (default: $SYNCLINE_CONNECTOR_SOCKET, set by syncline's erp.command)");
     app.add_option("--listen", listen, "HOST:PORT to listen on instead (TCP: only on a network you trust)");
     app.add_option("--kind", kind, "the kind served when the client names none (erp.remote_kind)");
+    const auto* plugin_option = app.add_option(
+        "--plugin-dir", plugin_dir,
+        "a folder of connector plug-ins (*.so) whose kinds are served too, as syncline's erp.plugin_dir; "
+        "a plug-in refused stops the host (exit 78)");
     app.add_option("--max-frame-bytes", max_frame_bytes, "the largest request accepted")
         ->check(CLI::Range(65536, 1073741824));
     app.add_option("--log-level", log_level, "trace, debug, info, warn or error");
@@ -91,9 +98,27 @@ int main(int argc, char** argv) {
     GlobalOutput.setOutputFunction([](const char* message) { spdlog::debug("thrift: {}", message); });
 
     syncline::connectors::registerBuiltinConnectors();
+    if (plugin_option->count() > 0) {
+        if (plugin_dir.empty()) {
+            std::cerr << "syncline-connector-host: --plugin-dir must name a folder\n";
+            return 64;
+        }
+        // Every plug-in or none, as syncline's config load: a host that served some kinds and not others would
+        // fail later, at a client's configure, far from the cause.
+        std::error_code ec;
+        const auto problems =
+            syncline::connector::loadPluginDir(std::filesystem::absolute(plugin_dir, ec).lexically_normal().string());
+        for (const auto& problem : problems) {
+            std::cerr << "syncline-connector-host: " << problem.describe() << "\n";
+        }
+        if (!problems.empty()) {
+            return 78;
+        }
+    }
     if (!kind.empty() && syncline::connector::findConnector(kind) == nullptr) {
         std::cerr << "syncline-connector-host: unknown kind '" << kind
-                  << "'; known: " << syncline::connector::registeredKinds() << "\n";
+                  << "'; known: " << syncline::connector::registeredKinds() << " ("
+                  << syncline::connector_host::kPluginKindHint << ")\n";
         return 64;
     }
     if (socket_path.empty() && listen.empty()) {

@@ -1,7 +1,7 @@
 // The thrift connector kind end to end (issue 14, item 5): `syncline run` through real child processes and real
 // sockets: the ODBC connector behind syncline-connector-host (started by syncline, or running on its own at a unix
-// socket or a TCP address) against the demo ERP on both drivers, and the Python template connector. What is checked
-// is what an admin sees: the rows in the webstore, exit codes, messages.
+// socket or a TCP address) against the demo ERP on both drivers, the file-drop plug-in behind the host, and the
+// Python template connector. What is checked is what an admin sees: the rows in the webstore, exit codes, messages.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -128,6 +129,95 @@ TEST(ThriftConnector, ReachesARunningHostAtASocketOrAnAddress) {
         ASSERT_TRUE(done) << name;
         EXPECT_EQ(webstore.count("products"), 100) << name;
     }
+}
+
+// The file-drop plug-in served by syncline-connector-host --plugin-dir, started by the thrift kind, fills the webstore
+// row for row as the plug-in loaded into syncline from erp.plugin_dir does; then reads incrementally from its cursor.
+TEST(HostedPlugin, FileDropPullsTheSameWebstoreAsInProcess) {
+    TempDir dir("thrift-hosted-plugin");
+    const auto catalog = dir.path() / "catalog";
+    testing::writeCsvCatalog(catalog, 250);
+    TestWebstore direct(Backend::SQLite, dir.path(), "direct");
+    TestWebstore hosted(Backend::SQLite, dir.path(), "hosted");
+    const auto direct_config = dir.file("direct.toml");
+    std::ofstream(direct_config) << "[engine]\nnode_name = \"test\"\n\n"
+                                 << direct.configSection() << "\n[erp]\nconnector = \"file_drop\"\nplugin_dir = \""
+                                 << testing::pluginDir() << "\"\n"
+                                 << testing::fileDropCatalogSettings(catalog, 40);
+    const auto hosted_config = testing::writeThriftConfig(
+        dir.path() / "hosted.toml", hosted,
+        "command = " + testing::tomlArray(testing::pluginHostCommand()) + "\nremote_kind = \"file_drop\"\n",
+        testing::underSettings(testing::fileDropCatalogSettings(catalog, 40)));
+    const auto checked = testing::runSyncline(hosted_config, {"check-config"});
+    ASSERT_EQ(checked.exit_code, 0) << checked.err;
+    EXPECT_THAT(checked.out, HasSubstr("products, stock, customers, price_rules"));
+    runAll(direct_config, {});
+    runAll(hosted_config, {});
+    for (const auto& table : kTables) {
+        EXPECT_GT(direct.count(table), 0) << table;
+        EXPECT_EQ(direct.dump(table), hosted.dump(table)) << table;
+    }
+    EXPECT_EQ(hosted.count("products"), 250);
+    EXPECT_EQ(hosted.sql().value("SELECT list_price FROM products WHERE sku = 'P00123'"), "123.3");
+
+    // The ERP rewrites products.csv (write, then rename) with one row changed after everything else.
+    std::ifstream in(catalog / "products.csv");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    testing::replaceFile(catalog / "products.csv",
+                         text + "P00007,Product 7 renamed,PCE,7.7,EUR,1,2026-11-30 09:00:00\n");
+    const auto r = testing::runSyncline(hosted_config, {"--json", "run", "catalog"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("\"mode\": \"incremental\""));
+    EXPECT_THAT(r.out, HasSubstr("\"applied\": 1"));
+    EXPECT_EQ(hosted.sql().value("SELECT name FROM products WHERE sku = 'P00007'"), "Product 7 renamed");
+}
+
+// A plug-in syncline-connector-host must refuse stops it before it serves, with the message syncline gives for
+// erp.plugin_dir (naming the file) and exit 78; through the thrift kind, check-config shows that message at
+// erp.command. A plug-in's kind without --plugin-dir is unknown to the host, which says how to serve it.
+TEST(HostedPlugin, ABadPluginIsRefusedByTheHostNamingIt) {
+    TempDir dir("thrift-bad-plugin");
+    const auto plugins = dir.path() / "plugins";
+    std::filesystem::create_directory(plugins);
+    std::filesystem::copy_file(std::filesystem::path(SYNCLINE_BINARY_DIR) / "test_plugins" / "test_plugin_wrong_api.so",
+                               plugins / "wrong_api.so");
+    const std::string refusal = "plug-in " + std::filesystem::canonical(plugins / "wrong_api.so").string() +
+                                ": was built for connector API 2, this syncline has 1; rebuild it against this "
+                                "syncline's headers";
+    auto command = testing::connectorHostCommand();
+    command.insert(command.end(), {"--plugin-dir", plugins.string(), "--socket", dir.file("host.sock")});
+    auto r = testing::runProcess(command);
+    EXPECT_EQ(r.exit_code, 78) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("syncline-connector-host: " + refusal));
+    EXPECT_FALSE(std::filesystem::exists(dir.file("host.sock"))) << "it listened";
+
+    command = testing::connectorHostCommand();
+    command.insert(command.end(), {"--plugin-dir", dir.file("missing"), "--socket", dir.file("host.sock")});
+    r = testing::runProcess(command);
+    EXPECT_EQ(r.exit_code, 78) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("plug-in " + dir.file("missing") + ": the plug-in folder does not exist"));
+
+    TestWebstore webstore(Backend::SQLite, dir.path(), "webstore");
+    command = testing::connectorHostCommand();
+    command.insert(command.end(), {"--plugin-dir", plugins.string()});
+    auto config =
+        testing::writeThriftConfig(dir.path() / "bad.toml", webstore,
+                                   "command = " + testing::tomlArray(command) + "\nremote_kind = \"file_drop\"\n",
+                                   testing::underSettings(testing::fileDropCatalogSettings(dir.path(), 40)));
+    r = testing::runSyncline(config, {"check-config"});
+    EXPECT_EQ(r.exit_code, 78) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("key 'erp.command': the connector `file_drop` exited with status 78 before it "
+                                 "listened: syncline-connector-host: " +
+                                 refusal));
+
+    config = testing::writeThriftConfig(
+        dir.path() / "no-plugins.toml", webstore,
+        "command = " + testing::tomlArray(testing::connectorHostCommand()) + "\nremote_kind = \"file_drop\"\n",
+        testing::underSettings(testing::fileDropCatalogSettings(dir.path(), 40)));
+    r = testing::runSyncline(config, {"check-config"});
+    EXPECT_EQ(r.exit_code, 78) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("syncline-connector-host has no connector kind 'file_drop'; known: odbc, thrift "
+                                 "(a plug-in's kind is served with --plugin-dir, the folder of its .so file)"));
 }
 
 // The Python template pulls its CSV catalog: every row, the decimals exactly as written, then only what changed.

@@ -51,6 +51,14 @@ std::vector<std::string> connectorHostCommand() {
     return {std::string(SYNCLINE_BINARY_DIR) + "/syncline-connector-host"};
 }
 
+std::string pluginDir() {
+    return std::string(SYNCLINE_BINARY_DIR) + "/plugins";
+}
+
+std::vector<std::string> pluginHostCommand() {
+    return {std::string(SYNCLINE_BINARY_DIR) + "/syncline-connector-host", "--plugin-dir", pluginDir()};
+}
+
 std::string tomlArray(const std::vector<std::string>& argv) {
     std::string out = "[";
     for (const auto& arg : argv) {
@@ -93,6 +101,32 @@ void writeCsvCatalog(const fs::path& folder, int products) {
     write(folder / "stock.csv", s.str());
     write(folder / "price_rules.csv", r.str());
     write(folder / "customers.csv", c.str());
+}
+
+std::string fileDropCatalogSettings(const fs::path& folder, int batch_size) {
+    // The columns of each file writeCsvCatalog writes (its header), all of them canonical field names.
+    const std::vector<std::pair<std::string, std::vector<std::string>>> streams = {
+        {"products", {"sku", "name", "unit", "list_price", "currency", "active", "erp_modified"}},
+        {"stock", {"sku", "warehouse", "quantity", "erp_modified"}},
+        {"customers", {"code", "name", "customer_group", "price_list", "currency", "email", "blocked", "erp_modified"}},
+        {"price_rules",
+         {"rule_id", "sku", "scope", "scope_key", "min_quantity", "unit_price", "currency", "valid_from",
+          "erp_modified"}}};
+    std::string out = "folder = \"" + folder.string() + "\"\n";
+    for (const auto& [stream, columns] : streams) {
+        out += "\n[erp.streams." + stream + "]\nfiles = \"" + stream + ".csv\"\ncursor_field = \"erp_modified\"\n" +
+               "batch_size = " + std::to_string(batch_size) + "\n[erp.streams." + stream + ".fields]\n";
+        for (const auto& column : columns) {
+            out += column + " = \"" + column + "\"\n";
+        }
+    }
+    return out;
+}
+
+void replaceFile(const fs::path& file, const std::string& text) {
+    const fs::path tmp = file.string() + ".tmp";
+    write(tmp, text);
+    fs::rename(tmp, file);
 }
 
 std::string writeThriftConfig(const fs::path& file, const TestWebstore& webstore, const std::string& erp_lines,

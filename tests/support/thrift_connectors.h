@@ -23,12 +23,26 @@ std::vector<std::string> faultyCatalogCommand(const std::vector<std::string>& fa
 /// argv of the built syncline-connector-host.
 std::vector<std::string> connectorHostCommand();
 
+/// The folder the build puts the connector plug-ins in (syncline_file_drop.so).
+std::string pluginDir();
+
+/// argv of the built syncline-connector-host serving the plug-ins of pluginDir() too.
+std::vector<std::string> pluginHostCommand();
+
 /// `argv` as a TOML array of strings.
 std::string tomlArray(const std::vector<std::string>& argv);
 
 /// A catalog of CSV files for the template connector in `folder`: `products` products (P00000...), a stock level
 /// and a list price rule per product, and 20 customers. erp_modified spreads over November 2026.
 void writeCsvCatalog(const std::filesystem::path& folder, int products);
+
+/// The file-drop connector's [erp] keys and [erp.streams.*] tables for the catalog writeCsvCatalog wrote in `folder`:
+/// each stream's one file, its columns mapped by name, erp_modified its cursor field, `batch_size` rows a batch.
+/// Without [erp] and erp.connector, so the same lines serve in process and under [erp.settings] (underSettings).
+std::string fileDropCatalogSettings(const std::filesystem::path& folder, int batch_size);
+
+/// Replaces `file` the way the file-drop connector's writers must: the new text under a .tmp name, then renamed.
+void replaceFile(const std::filesystem::path& file, const std::string& text);
 
 /// A syncline config in `file` that pulls into `webstore` through the thrift connector kind: `erp_lines` are the
 /// thrift kind's own [erp] keys (command = [...], max_frame_bytes = ...), `settings_lines` go under [erp.settings].
