@@ -4,7 +4,7 @@
 
 #include "app/cli_reference.h"
 #include "app/exit_codes.h"
-#include "engine/config/suggest.h"
+#include "engine/model/suggest.h"
 #include "engine/model/iso_date.h"
 
 namespace syncline::app {
@@ -112,7 +112,7 @@ int reportUsageError(CLI::App& app, const CLI::ParseError& error) {
                        (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr && !word.empty());
     if (extra && !word.empty() && word.front() != '-' && !subcommandNames(command).empty()) {
         std::cerr << path << ": '" << word << "' is not a command of " << path;
-        if (const auto best = config::closestMatch(word, subcommandNames(command))) {
+        if (const auto best = model::closestMatch(word, subcommandNames(command))) {
             std::cerr << " (did you mean '" << *best << "'?)";
         }
         std::cerr << "\nRun '" << path << " --help' for the commands.\n";
@@ -120,7 +120,7 @@ int reportUsageError(CLI::App& app, const CLI::ParseError& error) {
     }
     if (extra && word.size() > 1 && word.front() == '-') {
         std::cerr << path << ": unknown option '" << word << "'";
-        if (const auto best = config::closestMatch(word.substr(0, word.find('=')), optionNames(&command))) {
+        if (const auto best = model::closestMatch(word.substr(0, word.find('=')), optionNames(&command))) {
             std::cerr << " (did you mean '" << *best << "'?)";
         }
         std::cerr << "\nRun '" << path << " --help' for its options.\n";

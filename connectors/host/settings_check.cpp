@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "engine/model/suggest.h"
+
 namespace syncline::connector_host {
 
 using connector::SettingIssue;
@@ -32,23 +34,6 @@ bool matches(const std::vector<std::string>& pattern, const std::vector<std::str
         }
     }
     return true;
-}
-
-std::size_t distance(const std::string& a, const std::string& b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) {
-        row[j] = j;
-    }
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
 }
 
 std::string join(const std::vector<std::string>& segments, std::size_t count) {
@@ -123,7 +108,7 @@ class Checker {
             if (!matches(parent, mine) || patterns_[i].back() == "*") {
                 continue;
             }
-            if (const auto d = distance(name, patterns_[i].back()); d < best_distance) {
+            if (const auto d = model::editDistance(name, patterns_[i].back()); d < best_distance) {
                 best_distance = d;
                 best = patterns_[i].back();
             }

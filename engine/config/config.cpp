@@ -21,7 +21,7 @@
 #include "engine/config/schedule_section.h"
 #include "engine/config/schema.h"
 #include "engine/config/secret_handover.h"
-#include "engine/config/suggest.h"
+#include "engine/model/suggest.h"
 #include "engine/connector/streams.h"
 
 #include <nlohmann/json.hpp>
@@ -293,7 +293,7 @@ class Reader {
         }
         const auto allowed = keysUnder(prefix, erp_keys);
         std::string message = "unknown key";
-        if (const auto best = closestMatch(name, allowed)) {
+        if (const auto best = model::closestMatch(name, allowed)) {
             message += fmt::format(" (did you mean '{}'?)", *best);
         }
         message += allowed.empty() ? "" : "; allowed here: " + join(allowed);

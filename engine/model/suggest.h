@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace syncline::config {
+namespace syncline::model {
 
 /// Levenshtein distance between `a` and `b` (insertions, deletions and substitutions of one byte each).
 std::size_t editDistance(const std::string& a, const std::string& b);
@@ -15,4 +15,4 @@ std::size_t editDistance(const std::string& a, const std::string& b);
 std::optional<std::string> closestMatch(const std::string& word, const std::vector<std::string>& candidates,
                                         std::size_t max_distance = 3);
 
-}  // namespace syncline::config
+}  // namespace syncline::model

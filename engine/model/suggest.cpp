@@ -1,8 +1,8 @@
-#include "engine/config/suggest.h"
+#include "engine/model/suggest.h"
 
 #include <algorithm>
 
-namespace syncline::config {
+namespace syncline::model {
 
 std::size_t editDistance(const std::string& a, const std::string& b) {
     std::vector<std::size_t> row(b.size() + 1);
@@ -35,4 +35,4 @@ std::optional<std::string> closestMatch(const std::string& word, const std::vect
     return best;
 }
 
-}  // namespace syncline::config
+}  // namespace syncline::model
