@@ -109,7 +109,8 @@ std::vector<KeySpec> connectorKeys(const toml::table& root) {
 }
 
 Typed typeOf(const std::string& key, const toml::table& root) {
-    if (const KeySpec* spec = findKey(key, connectorKeys(root))) {
+    const auto connector_keys = connectorKeys(root);  // findKey points into it
+    if (const KeySpec* spec = findKey(key, connector_keys)) {
         switch (spec->kind) {
             case ValueKind::Integer:
                 return Typed::Integer;
